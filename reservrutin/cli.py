@@ -1,0 +1,49 @@
+"""The ``reservrutin`` console command.
+
+``reservrutin serve`` runs the production web server (granian, see docs/operations.md);
+every other sub-command is a Django management command (``demo``, ``worker``,
+``routine validate FILE``, ``migrate`` …).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def serve(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="reservrutin serve")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+    args = parser.parse_args(argv)
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        "reservrutin.wsgi:application",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.WSGI,
+        workers=args.workers,
+        blocking_threads=4,
+        backpressure=128,
+    ).serve()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reservrutin.settings")
+    if argv[:1] == ["serve"]:
+        return serve(argv[1:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["reservrutin", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

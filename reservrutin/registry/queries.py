@@ -1,0 +1,187 @@
+"""Reads for registry pages: overviews, "what is affected if X is down", contact points now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from reservrutin.accounts.models import Organisation
+from reservrutin.registry.duty import DutyAnswer, who_answers
+from reservrutin.registry.models import (
+    ContactPoint,
+    Dependency,
+    OnCallShift,
+    Role,
+    RoleAssignment,
+    System,
+)
+
+
+@dataclass
+class ContactPointNow:
+    """A contact point as seen at one instant: open or not, and what to use instead."""
+
+    point: ContactPoint
+    is_open: bool
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    instead: ContactPoint | None
+
+
+def contact_point_now(point: ContactPoint, at: dt.datetime) -> ContactPointNow:
+    is_open = point.is_open(at)
+    change = point.schedule.next_change(at) if point.schedule is not None else None
+    instead = None if is_open else point.answering(at)
+    return ContactPointNow(
+        point=point,
+        is_open=is_open,
+        opens_at=None if is_open else change,
+        closes_at=change if is_open else None,
+        instead=instead if instead is not point else None,
+    )
+
+
+def _contact_points() -> Any:
+    return ContactPoint.objects.select_related("schedule", "instead__schedule").prefetch_related(
+        "schedule__rules", "instead__schedule__rules"
+    )
+
+
+def get_system(organisation: Organisation, key: str) -> System:
+    """A system the organisation owns or is a party to (suppliers see the systems they serve)."""
+    system = (
+        System.objects.filter(Q(organisation=organisation) | Q(parties__organisation=organisation))
+        .filter(key=key)
+        .select_related("organisation", "sla__supplier", "sla__service_hours")
+        .first()
+    )
+    if system is None:
+        raise Http404("System not found")
+    return system
+
+
+def affected_if_down(system: System) -> list[System]:
+    """Every system that stops working when ``system`` is down, directly or through others
+    (SOD-10: the login service down affects every system that logs in through it)."""
+    return _walk(system, forward=False)
+
+
+def needed_by(system: System) -> list[System]:
+    """Every system ``system`` needs, directly or through others (what to check first)."""
+    return _walk(system, forward=True)
+
+
+def _walk(system: System, *, forward: bool) -> list[System]:
+    edges: dict[int, set[int]] = {}
+    for a, b in Dependency.objects.values_list("system_id", "depends_on_id"):
+        src, dst = (a, b) if forward else (b, a)
+        edges.setdefault(src, set()).add(dst)
+    seen: set[int] = set()
+    frontier = [system.pk]
+    while frontier:
+        node = frontier.pop()
+        for nxt in edges.get(node, ()):
+            if nxt not in seen and nxt != system.pk:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return list(System.objects.filter(pk__in=seen).select_related("organisation").order_by("name"))
+
+
+def roles_now(organisation: Organisation, at: dt.datetime, system: System | None = None) -> list[dict[str, Any]]:
+    roles = Role.objects.filter(organisation=organisation).select_related(
+        "manager_role", "fallback_contact_point"
+    )
+    if system is not None:
+        roles = roles.filter(
+            Q(assignments__system=system) | Q(assignments__system__isnull=True)
+        ).distinct()
+    rows = []
+    for role in roles.order_by("name"):
+        holders = RoleAssignment.objects.filter(role=role)
+        if system is not None:
+            holders = holders.filter(Q(system=system) | Q(system__isnull=True))
+        answer: DutyAnswer = who_answers(role, system=system, at=at)
+        rows.append(
+            {
+                "role": role,
+                "holders": holders.select_related("user", "schedule", "system"),
+                "answer": answer,
+            }
+        )
+    return rows
+
+
+def organisation_overview(organisation: Organisation, *, at: dt.datetime) -> dict[str, Any]:
+    systems = (
+        System.objects.filter(organisation=organisation)
+        .select_related("sla")
+        .prefetch_related("parts")
+        .order_by("kind", "name")
+    )
+    return {
+        "systems": systems,
+        "units": organisation.units.select_related("parent").order_by("name"),
+        "partners": organisation.partners.order_by("name"),
+        "roles": roles_now(organisation, at),
+        "contact_points": [
+            contact_point_now(p, at)
+            for p in _contact_points().filter(organisation=organisation).order_by("name")
+        ],
+        "served_systems": System.objects.filter(parties__organisation=organisation)
+        .select_related("organisation")
+        .distinct(),
+        "shifts": OnCallShift.objects.filter(role__organisation=organisation, ends_at__gt=at)
+        .select_related("user", "role")
+        .order_by("starts_at")[:20],
+        "now": at,
+    }
+
+
+def system_overview(system: System, *, at: dt.datetime) -> dict[str, Any]:
+    points = (
+        _contact_points()
+        .filter(Q(systems=system) | Q(organisation=system.organisation, systems__isnull=True))
+        .distinct()
+        .order_by("name")
+    )
+    return {
+        "system": system,
+        "parts": system.parts.order_by("name"),
+        "depends_on": system.dependencies.select_related("depends_on").order_by("depends_on__name"),
+        "dependants": Dependency.objects.filter(depends_on=system)
+        .select_related("system")
+        .order_by("system__name"),
+        "affected": affected_if_down(system),
+        "needs": needed_by(system),
+        "parties": system.parties.select_related("organisation", "contact_point").order_by("kind"),
+        "roles": roles_now(system.organisation, at, system=system),
+        "contact_points": [contact_point_now(p, at) for p in points],
+        "sla": system.sla,
+        "now": at,
+    }
+
+
+def directory(organisation: Organisation, *, at: dt.datetime) -> dict[str, Any]:
+    """The phone directory between care neighbours (SP-10): this organisation's contact
+    points and those of its partners, grouped by organisation."""
+    orgs = [organisation, *organisation.partners.order_by("name")]
+    groups = []
+    for org in orgs:
+        points = _contact_points().filter(organisation=org, in_directory=True).order_by("kind", "name")
+        units = org.units.exclude(phone="").order_by("name")
+        groups.append(
+            {
+                "organisation": org,
+                "points": [contact_point_now(p, at) for p in points],
+                "units": units,
+            }
+        )
+    return {"groups": groups, "now": at}
+
+
+def prefetch_schedules() -> Prefetch:
+    return Prefetch("schedule__rules")

@@ -1,0 +1,212 @@
+"""Django settings for Reservrutin, read from the environment through ``lib/env.py``.
+
+Every variable is documented in docs/configuration.md. Defaults give a working embedded
+install (SQLite in ``DATA_DIR``); production sets ``DEBUG=false`` and the system checks in
+``reservrutin/checks.py`` refuse to pass until the required settings are valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from reservrutin.lib import env
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+DATA_DIR = Path(env.string("DATA_DIR", str(REPO_DIR / "data")))
+
+DEBUG = env.boolean("DEBUG", False)
+SECRET_KEY = env.string("SECRET_KEY", "")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"  # noqa: S105
+ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "reservrutin.accounts",
+    "reservrutin.audit",
+    "reservrutin.registry",
+    "reservrutin.routines",
+    "reservrutin.outages",
+    "reservrutin.statuspage",
+    "reservrutin.notifications",
+    "reservrutin.records",
+    "reservrutin.readiness",
+    "reservrutin.printouts",
+    "reservrutin.workers",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reservrutin.accounts.middleware.IdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "reservrutin.middleware.StockholmTimeMiddleware",
+]
+
+ROOT_URLCONF = "reservrutin.urls"
+WSGI_APPLICATION = "reservrutin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# --- Database --------------------------------------------------------------------------------
+DEFAULT_SQLITE_URL = f"sqlite:///{DATA_DIR / 'reservrutin.sqlite3'}"
+_database_url = env.string("DATABASE_URL", "") or DEFAULT_SQLITE_URL
+try:
+    _database = dj_database_url.parse(_database_url, conn_max_age=env.integer("CONN_MAX_AGE", 60))
+except (ValueError, KeyError) as exc:
+    env.PROBLEMS.append(("DATABASE_URL", _database_url, f"not a database URL ({exc})"))
+    _database = dj_database_url.parse(DEFAULT_SQLITE_URL)
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while a worker writes; IMMEDIATE takes the write lock at
+    # BEGIN so two processes never deadlock upgrading a read lock (the embedded default).
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _database.setdefault("TEST", {})["NAME"] = env.string("TEST_SQLITE_NAME", "") or None
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    _database.setdefault("OPTIONS", {})["application_name"] = env.string(
+        "DATABASE_APPLICATION_NAME", "reservrutin"
+    )
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and login ----------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = env.strings(
+    "AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]
+)
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+#: Failed logins for one account (or one address) within the window before it is locked.
+LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_MINUTES = env.integer("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+#: A session ends after this many minutes without a request (shared computers on wards).
+SESSION_IDLE_TIMEOUT_MINUTES = env.integer("SESSION_IDLE_TIMEOUT_MINUTES", 60)
+SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 12 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+
+# --- HTTPS -----------------------------------------------------------------------------------
+HTTPS = env.boolean("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS and env.boolean("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("BEHIND_PROXY", False) else None
+)
+X_FRAME_OPTIONS = "DENY"
+
+# --- Language and time -----------------------------------------------------------------------
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"  # stored in UTC; StockholmTimeMiddleware shows Europe/Stockholm
+DISPLAY_TIME_ZONE = "Europe/Stockholm"
+
+# --- Static files ----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.string("STATIC_ROOT", str(DATA_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or env.boolean("TESTING", False)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- E-mail (delivered only by the sendoutbox worker) ----------------------------------------
+EMAIL_HOST = env.string("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env.integer("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.boolean("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "driftinfo@reservrutin.invalid")
+#: "smtp" delivers for real; "console" prints messages (the try-it default, no mail server).
+EMAIL_TRANSPORT = env.string("EMAIL_TRANSPORT", "console")
+
+# --- SMS gateway (46elks-style form POST) ----------------------------------------------------
+SMS_GATEWAY_URL = env.string("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_USER = env.string("SMS_GATEWAY_USER", "")
+SMS_GATEWAY_PASSWORD = env.string("SMS_GATEWAY_PASSWORD", "")
+SMS_SENDER = env.string("SMS_SENDER", "Driftinfo")
+
+# --- Outbound HTTP (webhooks, Teams, SMS gateway) -------------------------------------------
+#: CIDRs and host names that outbound HTTP may reach although they are internal.
+OUTBOUND_ALLOW = env.strings("OUTBOUND_ALLOW", [])
+OUTBOUND_TIMEOUT_SECONDS = env.integer("OUTBOUND_TIMEOUT_SECONDS", 10)
+
+# --- Workers ---------------------------------------------------------------------------------
+WORKER_IDLE_SECONDS = env.integer("WORKER_IDLE_SECONDS", 2)
+WORKER_LEASE_SECONDS = env.integer("WORKER_LEASE_SECONDS", 60)
+STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reservrutin",
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,22 @@
+"""Every worker loop the project has: name → dotted path of its step function.
+
+A step function takes no arguments, does at most one unit of work and returns True if it
+found work (so the loop calls it again at once) or False (so the loop may idle). Each app
+that owns a queue adds one line here; ``tests/test_loops.py`` checks every path imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.module_loading import import_string
+
+LOOPS: dict[str, str] = {}
+
+
+def load(names: list[str] | None = None) -> dict[str, Callable[[], bool]]:
+    chosen = names or list(LOOPS)
+    unknown = [n for n in chosen if n not in LOOPS]
+    if unknown:
+        raise KeyError(f"unknown worker loop(s): {', '.join(unknown)}")
+    return {name: import_string(LOOPS[name]) for name in chosen}

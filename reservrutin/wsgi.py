@@ -1,0 +1,10 @@
+"""WSGI entry point (``reservrutin serve`` runs it under granian)."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reservrutin.settings")
+application = get_wsgi_application()
