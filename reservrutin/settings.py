@@ -7,6 +7,7 @@ install (SQLite in ``DATA_DIR``); production sets ``DEBUG=false`` and the system
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -18,8 +19,10 @@ REPO_DIR = BASE_DIR.parent
 DATA_DIR = Path(env.string("DATA_DIR", str(REPO_DIR / "data")))
 
 DEBUG = env.boolean("DEBUG", False)
+#: True under pytest: tests run plain HTTP with a throwaway key and unhashed static files.
+TESTING = env.boolean("TESTING", "pytest" in sys.modules)
 SECRET_KEY = env.string("SECRET_KEY", "")
-if not SECRET_KEY and DEBUG:
+if not SECRET_KEY and (DEBUG or TESTING):
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"  # noqa: S105
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -129,7 +132,7 @@ SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 
 # --- HTTPS -----------------------------------------------------------------------------------
-HTTPS = env.boolean("HTTPS", not DEBUG)
+HTTPS = env.boolean("HTTPS", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = HTTPS and env.boolean("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -160,7 +163,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env.boolean("TESTING", False)
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
