@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 from reservrutin.lib import env
 
@@ -29,7 +30,11 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
             )
         )
     if not settings.DEBUG:
-        if not settings.SECRET_KEY:
+        try:
+            secret_key = settings.SECRET_KEY
+        except ImproperlyConfigured:
+            secret_key = ""
+        if not secret_key:
             problems.append(
                 Error(
                     "SECRET_KEY is not set and DEBUG is off.",
@@ -37,7 +42,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
                     id="reservrutin.E003",
                 )
             )
-        elif len(settings.SECRET_KEY) < 40:
+        elif len(secret_key) < 40:
             problems.append(
                 Error(
                     "SECRET_KEY is shorter than 40 characters.",

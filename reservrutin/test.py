@@ -39,9 +39,15 @@ class BaseTestCase(TestCase):
             key="org-b", name="Kommun B", kind=Organisation.Kind.MUNICIPALITY
         )
         cls.unit_a = Unit.objects.create(organisation=cls.org_a, key="unit-a", name="Avdelning A")
-        cls.unit_a2 = Unit.objects.create(organisation=cls.org_a, key="unit-a2", name="Avdelning A2")
-        cls.system_a = System.objects.create(organisation=cls.org_a, key="system-a", name="System A")
-        cls.system_b = System.objects.create(organisation=cls.org_b, key="system-b", name="System B")
+        cls.unit_a2 = Unit.objects.create(
+            organisation=cls.org_a, key="unit-a2", name="Avdelning A2"
+        )
+        cls.system_a = System.objects.create(
+            organisation=cls.org_a, key="system-a", name="System A"
+        )
+        cls.system_b = System.objects.create(
+            organisation=cls.org_b, key="system-b", name="System B"
+        )
 
         R = Membership.Role
         cls.alice = make_user("alice", "Alice Andersson")
@@ -50,7 +56,9 @@ class BaseTestCase(TestCase):
         cls.petra = make_user("petra", "Petra Persson")
         cls.maria = make_user("maria", "Maria Månsson")
         cls.adam = make_user("adam", "Adam Admin")
-        Membership.objects.create(user=cls.alice, organisation=cls.org_a, unit=cls.unit_a, role=R.STAFF)
+        Membership.objects.create(
+            user=cls.alice, organisation=cls.org_a, unit=cls.unit_a, role=R.STAFF
+        )
         Membership.objects.create(user=cls.bob, organisation=cls.org_b, role=R.STAFF)
         Membership.objects.create(user=cls.carl, organisation=cls.org_a, role=R.COORDINATOR)
         Membership.objects.create(

@@ -73,9 +73,7 @@ def has_role(
     return False
 
 
-def get_organisation_for_user(
-    user: User, key: str, *, write: bool = False
-) -> Organisation:
+def get_organisation_for_user(user: User, key: str, *, write: bool = False) -> Organisation:
     """The organisation ``key`` if ``user`` may see it (404 otherwise, so an outsider cannot
     even learn that it exists); with ``write``, only for its organisation admins."""
     try:

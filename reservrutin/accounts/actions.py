@@ -39,9 +39,7 @@ def locked_until(username: str, address: str | None) -> dt.datetime | None:
     for failures, allowed in ((by_user, limit), (recent, limit * 4)):
         times = list(failures.order_by("-attempted_at").values_list("attempted_at", flat=True))
         if len(times) >= allowed:
-            return times[allowed - 1] + dt.timedelta(
-                minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES
-            )
+            return times[allowed - 1] + dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
     return None
 
 

@@ -203,3 +203,6 @@ class LoginAttempt(models.Model):
     class Meta:
         verbose_name = _("misslyckad inloggning")
         verbose_name_plural = _("misslyckade inloggningar")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.attempted_at:%Y-%m-%d %H:%M}"

@@ -32,6 +32,7 @@ class DutySchedule(models.Model):
     key = models.SlugField(_("nyckel"), max_length=80)
     name = models.CharField(_("namn"), max_length=200)
     always = models.BooleanField(_("dygnet runt, alla dagar"), default=False)
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("tider")
@@ -277,8 +278,8 @@ class ServiceLevel(models.Model):
         related_name="+",
         verbose_name=_("servicetid"),
     )
-    response_time = models.DurationField(_("inställelsetid"))
-    restore_time = models.DurationField(_("åtgärdstid"))
+    response_time = models.DurationField(_("inställelsetid"), null=True, blank=True)
+    restore_time = models.DurationField(_("åtgärdstid"), null=True, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
 
     class Meta:
@@ -383,7 +384,9 @@ class ContactPoint(models.Model):
         verbose_name_plural = _("kontaktvägar")
         ordering = ["organisation__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "key"], name="contact_key_unique_in_org")
+            models.UniqueConstraint(
+                fields=["organisation", "key"], name="contact_key_unique_in_org"
+            )
         ]
 
     def __str__(self) -> str:

@@ -91,7 +91,9 @@ def _walk(system: System, *, forward: bool) -> list[System]:
     return list(System.objects.filter(pk__in=seen).select_related("organisation").order_by("name"))
 
 
-def roles_now(organisation: Organisation, at: dt.datetime, system: System | None = None) -> list[dict[str, Any]]:
+def roles_now(
+    organisation: Organisation, at: dt.datetime, system: System | None = None
+) -> list[dict[str, Any]]:
     roles = Role.objects.filter(organisation=organisation).select_related(
         "manager_role", "fallback_contact_point"
     )
@@ -171,7 +173,9 @@ def directory(organisation: Organisation, *, at: dt.datetime) -> dict[str, Any]:
     orgs = [organisation, *organisation.partners.order_by("name")]
     groups = []
     for org in orgs:
-        points = _contact_points().filter(organisation=org, in_directory=True).order_by("kind", "name")
+        points = (
+            _contact_points().filter(organisation=org, in_directory=True).order_by("kind", "name")
+        )
         units = org.units.exclude(phone="").order_by("name")
         groups.append(
             {

@@ -39,9 +39,7 @@ def _days_can_meet(a: str, b: str) -> bool:
         return False  # two different weekdays
     weekday = (kinds & _WEEKDAYS or {""}).pop()
     other = (kinds - {weekday}).pop() if weekday else ""
-    if other == "workdays" and weekday in {"sat", "sun"}:
-        return False
-    return True
+    return not (other == "workdays" and weekday in {"sat", "sun"})
 
 
 def opening_hours_errors(spans: Iterable[Span]) -> list[str]:

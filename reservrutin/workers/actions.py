@@ -32,7 +32,9 @@ def beat(name: str, *, loops: list[str], started_at: dt.datetime) -> WorkerHeart
     return WorkerHeartbeat.objects.get(name=name, host=host, pid=pid)
 
 
-def stale_heartbeats(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> list[WorkerHeartbeat]:
+def stale_heartbeats(
+    *, older_than: dt.timedelta = dt.timedelta(minutes=2)
+) -> list[WorkerHeartbeat]:
     """Workers whose newest heartbeat per name is older than ``older_than``."""
     newest: dict[str, WorkerHeartbeat] = {}
     for hb in WorkerHeartbeat.objects.order_by("name", "-last_seen_at"):

@@ -1,0 +1,58 @@
+"""The ``worker`` command runs every registered loop and writes a heartbeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from unittest import mock
+
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import TestCase
+
+from reservrutin.workers import loops
+from reservrutin.workers.actions import stale_heartbeats
+from reservrutin.workers.models import WorkerHeartbeat
+
+
+class WorkerCommandTests(TestCase):
+    def test_it_writes_a_heartbeat_per_iteration(self) -> None:
+        call_command("worker", "--once", stdout=io.StringIO())
+        call_command("worker", "--once", stdout=io.StringIO())
+        beats = WorkerHeartbeat.objects.all()
+        self.assertEqual(beats.count(), 1)  # same process: one row, updated
+        self.assertEqual(beats.get().iterations, 2)
+
+    def test_it_runs_a_step_until_it_finds_no_more_work(self) -> None:
+        work = [1, 2, 3]
+
+        def step() -> bool:
+            if not work:
+                return False
+            work.pop()
+            return True
+
+        with (
+            mock.patch.dict(loops.LOOPS, {"fake": "x"}, clear=True),
+            mock.patch.object(loops, "import_string", return_value=step),
+        ):
+            call_command("worker", "--once", stdout=io.StringIO())
+        self.assertEqual(work, [])
+
+    def test_it_refuses_an_unknown_loop(self) -> None:
+        with self.assertRaises(CommandError):
+            call_command("worker", "--once", "--only", "nope", stdout=io.StringIO())
+
+    def test_every_registered_loop_imports(self) -> None:
+        for name, step in loops.load().items():
+            with self.subTest(name=name):
+                self.assertTrue(callable(step))
+
+    def test_a_silent_worker_is_reported_stale(self) -> None:
+        start = dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)
+        with time_machine.travel(start, tick=False) as traveller:
+            call_command("worker", "--once", stdout=io.StringIO())
+            self.assertEqual(stale_heartbeats(), [])
+            traveller.shift(dt.timedelta(minutes=5))
+            self.assertEqual([hb.name for hb in stale_heartbeats()], ["worker"])
