@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
 
 
 class StockholmTimeMiddleware:
@@ -21,3 +22,18 @@ class StockholmTimeMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SwedishFirstLocaleMiddleware(LocaleMiddleware):
+    """Swedish unless the person chose English with the language switch.
+
+    The browser's Accept-Language is ignored on purpose: shared ward computers often run an
+    English operating system, and staff should not get an English interface by accident.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 
 from reservrutin.accounts.models import Organisation
@@ -99,7 +99,8 @@ def roles_now(
     )
     if system is not None:
         roles = roles.filter(
-            Q(assignments__system=system) | Q(assignments__system__isnull=True)
+            Q(assignments__system=system)
+            | Q(assignments__isnull=False, assignments__system__isnull=True)
         ).distinct()
     rows = []
     for role in roles.order_by("name"):
@@ -185,7 +186,3 @@ def directory(organisation: Organisation, *, at: dt.datetime) -> dict[str, Any]:
             }
         )
     return {"groups": groups, "now": at}
-
-
-def prefetch_schedules() -> Prefetch:
-    return Prefetch("schedule__rules")
