@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from reservrutin.lib import clock
 from reservrutin.workers import loops
@@ -41,7 +41,10 @@ class Command(BaseCommand):
         names = list(steps)
         self.stdout.write(f"worker: loops {', '.join(names) or '(none)'}")
         while not stop.is_set():
-            close_old_connections()
+            # Drop connections the database closed while we idled; never inside a transaction
+            # (a test's, or a caller's), where closing would lose its work.
+            if not connection.in_atomic_block:
+                close_old_connections()
             found = 0
             for step in steps.values():
                 for _ in range(MAX_BATCH):
