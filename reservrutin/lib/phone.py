@@ -28,7 +28,9 @@ def validate_phone(value: str) -> None:
     text = value.strip()
     if not _ALLOWED.match(text):
         raise ValidationError(
-            _("Ange ett telefonnummer med siffror, till exempel 013-20 70 00 eller +46 13 20 70 00."),
+            _(
+                "Ange ett telefonnummer med siffror, till exempel 013-20 70 00 eller +46 13 20 70 00."
+            ),
             code="phone_characters",
         )
     digits = dial_string(text).lstrip("+")
