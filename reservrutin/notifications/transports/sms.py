@@ -84,9 +84,13 @@ def fit(text: str, max_parts: int = MAX_PARTS) -> str:
     limit = max_parts * PART_LENGTH
     if gsm_length(text) <= limit:
         return text
-    while gsm_length(text) > limit - 3:
-        text = text[:-1]
-    return text.rstrip() + "..."
+    kept, used = [], 0
+    for char in text:
+        used += gsm_length(char)
+        if used > limit - 3:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "..."
 
 
 class SmsTransport(Transport):
