@@ -41,6 +41,15 @@ def can_publish(user: User, organisation: Organisation, systems: Iterable[System
     )
 
 
+def can_see_draft(user: User, notice: Notice) -> bool:
+    """Drafts are for those who may publish them and the outage's coordinators."""
+    if can_publish(user, notice.organisation, notice.systems.all()):
+        return True
+    return notice.outage_id is not None and has_role(
+        user, notice.organisation, Membership.Role.COORDINATOR
+    )
+
+
 def bump_page_version(organisation: Organisation) -> None:
     """Mark the organisation's public page (and its partners' combined pages) as changed."""
     now = clock.now()

@@ -1,0 +1,185 @@
+"""The read-only JSON API of the status page and its OpenAPI description.
+
+The document carries systems, notices and planned outages only, never people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from reservrutin.accounts.models import Organisation
+
+API_VERSION = "1"
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def status_document(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "organisation": {"key": organisation.key, "name": organisation.name},
+        "generated_at": _iso(data["now"]),
+        "overall": data["overall"],
+        "systems": [
+            {
+                "key": s.system.key,
+                "name": s.system.name,
+                "kind": s.system.kind,
+                "state": s.state,
+                "notices": [str(n.code) for n in s.notices],
+            }
+            for s in data["states"]
+        ],
+        "notices": [
+            {
+                "id": str(n.code),
+                "title": n.title,
+                "body": n.body,
+                "severity": n.severity,
+                "status": n.status,
+                "systems": [s.key for s in n.systems.all()],
+                "published_at": _iso(n.published_at),
+                "updated_at": _iso(n.updated_at),
+                "ended_at": _iso(n.ended_at),
+                "prognosis_at": _iso(n.outage.prognosis_at) if n.outage else None,
+                "backup_routine": n.backup_routine or None,
+                "instructions": n.instructions,
+                "links": n.links,
+            }
+            for n in [*data["current"], *data["past"]]
+        ],
+        "planned": [
+            {
+                "id": str(o.code),
+                "title": o.title,
+                "systems": [s.key for s in o.systems.all()],
+                "starts_at": _iso(o.started_at),
+                "ends_at": _iso(o.planned_end_at),
+            }
+            for o in data["upcoming"]
+        ],
+    }
+
+
+_STATE = {"type": "string", "enum": ["ok", "information", "maintenance", "disturbance", "outage"]}
+_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def openapi() -> dict[str, Any]:
+    """OpenAPI 3.1 description of the public API."""
+    org_param = {
+        "name": "org",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The organisation's key, e.g. region-skane.",
+    }
+    system_param = {**org_param, "name": "system", "description": "The system's key."}
+    notice = {
+        "type": "object",
+        "required": ["id", "title", "body", "severity", "status", "systems"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "title": {"type": "string"},
+            "body": {"type": "string"},
+            "severity": _STATE,
+            "status": {"type": "string", "enum": ["published", "ended"]},
+            "systems": {"type": "array", "items": {"type": "string"}},
+            "published_at": _TIME,
+            "updated_at": _TIME,
+            "ended_at": _TIME,
+            "prognosis_at": _TIME,
+            "backup_routine": {"type": ["string", "null"]},
+            "instructions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"role": {"type": "string"}, "text": {"type": "string"}},
+                },
+            },
+            "links": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"title": {"type": "string"}, "url": {"type": "string"}},
+                },
+            },
+        },
+    }
+    status = {
+        "type": "object",
+        "required": ["organisation", "generated_at", "overall", "systems", "notices", "planned"],
+        "properties": {
+            "organisation": {
+                "type": "object",
+                "properties": {"key": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "generated_at": _TIME,
+            "overall": _STATE,
+            "systems": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "key": {"type": "string"},
+                        "name": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "state": _STATE,
+                        "notices": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            },
+            "notices": {"type": "array", "items": {"$ref": "#/components/schemas/Notice"}},
+            "planned": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "systems": {"type": "array", "items": {"type": "string"}},
+                        "starts_at": _TIME,
+                        "ends_at": _TIME,
+                    },
+                },
+            },
+        },
+    }
+    ok = {
+        "200": {
+            "description": "The current status",
+            "headers": {"ETag": {"schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}},
+        },
+        "304": {"description": "Not modified (If-None-Match matched)"},
+        "404": {"description": "No such organisation or public system"},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Reservrutin driftinfo API",
+            "version": API_VERSION,
+            "description": "Read-only status of an organisation's systems. No authentication.",
+        },
+        "servers": [{"url": settings.SITE_URL}],
+        "paths": {
+            "/api/v1/status/{org}.json": {
+                "get": {
+                    "summary": "Status of an organisation",
+                    "parameters": [org_param],
+                    "responses": ok,
+                }
+            },
+            "/api/v1/status/{org}/{system}.json": {
+                "get": {
+                    "summary": "Status of one system",
+                    "parameters": [org_param, system_param],
+                    "responses": ok,
+                }
+            },
+        },
+        "components": {"schemas": {"Notice": notice, "Status": status}},
+    }

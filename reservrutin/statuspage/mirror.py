@@ -1,0 +1,100 @@
+"""The static mirror: the public pages, feeds and API written out as plain files, so the status
+page survives the loss of our own server (any web server or file share can serve them).
+
+Each file is written to a temporary name and moved into place with ``os.replace``, so a
+reader never sees a half-written page.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.urls import reverse
+
+from reservrutin.accounts.models import Organisation
+from reservrutin.registry.models import System
+from reservrutin.statuspage import api, views
+from reservrutin.statuspage.rendering import Rendered
+
+
+def _path_for(url: str) -> str:
+    """The file that serves ``url`` on a plain static server."""
+    path = url.lstrip("/")
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+def files_for(organisation: Organisation) -> Iterator[tuple[str, Rendered]]:
+    """Every public URL of ``organisation`` with its rendered bytes."""
+    key = organisation.key
+    yield reverse("statuspage:page", args=[key]), views.page(organisation)
+    yield reverse("statuspage:page_en", args=[key]), views.page(organisation, lang="en")
+    if organisation.partners.exists():
+        yield reverse("statuspage:combined", args=[key]), views.combined(organisation)
+        yield reverse("statuspage:combined_en", args=[key]), views.combined(organisation, lang="en")
+    yield reverse("statuspage:atom", args=[key]), views.atom(organisation)
+    yield reverse("statuspage:json_feed", args=[key]), views.json_feed(organisation)
+    yield reverse("statuspage:widget", args=[key]), views.widget(organisation, include=False)
+    yield reverse("statuspage:widget_include", args=[key]), views.widget(organisation, include=True)
+    yield reverse("statuspage:api", args=[key]), views.api_status(organisation)
+    for system in System.objects.filter(organisation=organisation, public=True):
+        args = [key, system.key]
+        yield (
+            reverse("statuspage:system", args=args),
+            views.page(organisation, system_key=system.key),
+        )
+        yield (
+            reverse("statuspage:system_en", args=args),
+            views.page(organisation, lang="en", system_key=system.key),
+        )
+        yield (
+            reverse("statuspage:system_atom", args=args),
+            views.atom(organisation, system_key=system.key),
+        )
+        yield (
+            reverse("statuspage:system_json_feed", args=args),
+            views.json_feed(organisation, system_key=system.key),
+        )
+        yield (
+            reverse("statuspage:system_api", args=args),
+            views.api_status(organisation, system_key=system.key),
+        )
+
+
+def _write(root: Path, relative: str, body: bytes) -> None:
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_organisation(root: Path, organisation: Organisation) -> list[str]:
+    written = []
+    for url, page in files_for(organisation):
+        relative = _path_for(url)
+        _write(root, relative, page.body)
+        written.append(relative)
+    return written
+
+
+def export(root: Path, organisations: list[Organisation] | None = None) -> list[str]:
+    """Write the public files of ``organisations`` (default: every care organisation)."""
+    import json
+
+    root.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    for organisation in organisations or Organisation.objects.care().order_by("key"):
+        written += export_organisation(root, organisation)
+    relative = _path_for(reverse("statuspage:openapi"))
+    _write(root, relative, json.dumps(api.openapi(), ensure_ascii=False, indent=1).encode())
+    written.append(relative)
+    return written

@@ -1,0 +1,178 @@
+"""Publishing driftinfo (signed-in publishers): list, write, preview, publish, edit, end."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reservrutin.accounts.access import get_organisation_for_user
+from reservrutin.outages.models import Outage
+from reservrutin.statuspage import actions
+from reservrutin.statuspage.forms import NoticeEditForm, NoticeForm
+from reservrutin.statuspage.models import Notice
+
+
+def _notice(request: HttpRequest, org: str, code: str) -> Notice:
+    """A notice of an organisation the user can see; drafts only for those who may publish
+    them or coordinate the outage."""
+    organisation = get_organisation_for_user(request.user, org)
+    notice = (
+        Notice.objects.filter(organisation=organisation, code=code)
+        .prefetch_related("systems")
+        .select_related("outage")
+        .first()
+    )
+    if notice is None:
+        raise Http404
+    if notice.status == Notice.Status.DRAFT and not actions.can_see_draft(request.user, notice):
+        raise Http404
+    return notice
+
+
+def _apply_errors(form: NoticeForm | NoticeEditForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def notice_list(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, org)
+    notices = (
+        Notice.objects.filter(organisation=organisation)
+        .exclude(status=Notice.Status.DRAFT)
+        .prefetch_related("systems")[:50]
+    )
+    drafts = [
+        n
+        for n in Notice.objects.filter(organisation=organisation, status=Notice.Status.DRAFT)
+        if actions.can_see_draft(request.user, n)
+    ]
+    return render(
+        request,
+        "statuspage/notice_list.html",
+        {
+            "organisation": organisation,
+            "notices": notices,
+            "drafts": drafts,
+            "may_publish": actions.can_publish(request.user, organisation, []),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_new(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, org)
+    outage = None
+    if request.GET.get("outage"):
+        outage = Outage.objects.filter(
+            organisation=organisation, code=request.GET["outage"]
+        ).first()
+    initial = {}
+    if outage is not None:
+        initial = {"title": outage.title, "systems": list(outage.systems.all())}
+    form = NoticeForm(request.POST or None, organisation=organisation, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = data
+        else:
+            try:
+                notice = actions.create_notice(
+                    organisation,
+                    by=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    severity=data["severity"],
+                    systems=list(data["systems"]),
+                    backup_routine=data["backup_routine"],
+                    outage=outage,
+                    publish="publish" in request.POST,
+                )
+            except PermissionDenied:
+                raise
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Driftinformationen är publicerad.")
+                    if notice.status == Notice.Status.PUBLISHED
+                    else _("Utkastet är sparat."),
+                )
+                return redirect("statuspage:notice", organisation.key, notice.code)
+    return render(
+        request,
+        "statuspage/notice_form.html",
+        {"organisation": organisation, "form": form, "preview": preview, "outage": outage},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
+    notice = _notice(request, org, code)
+    may_publish = actions.can_publish(request.user, notice.organisation, notice.systems.all())
+    form = NoticeEditForm(
+        request.POST or None,
+        initial={"title": notice.title, "body": notice.body, "severity": notice.severity},
+    )
+    if request.method == "POST":
+        if not may_publish:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.update_notice(notice, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Driftinformationen är ändrad."))
+                return redirect("statuspage:notice", notice.organisation.key, notice.code)
+    return render(
+        request,
+        "statuspage/notice_detail.html",
+        {
+            "organisation": notice.organisation,
+            "notice": notice,
+            "form": form,
+            "may_publish": may_publish,
+            "revisions": notice.revisions.all(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def notice_publish(request: HttpRequest, org: str, code: str) -> HttpResponse:
+    notice = _notice(request, org, code)
+    try:
+        actions.publish_notice(notice, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Driftinformationen är publicerad."))
+    return redirect("statuspage:notice", notice.organisation.key, notice.code)
+
+
+@login_required
+@require_POST
+def notice_end(request: HttpRequest, org: str, code: str) -> HttpResponse:
+    notice = _notice(request, org, code)
+    try:
+        actions.end_notice(notice, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Driftinformationen är avslutad och flyttad till historiken."))
+    return redirect("statuspage:notice", notice.organisation.key, notice.code)

@@ -1,0 +1,246 @@
+"""Public driftinfo: the status page, the combined page, feeds, the API and embeds.
+
+No login and no JavaScript: every response is cached bytes (``rendering.py``), light, and
+carries no requests to other hosts, so it can also be written out as static files.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import feedgenerator, translation
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from reservrutin.accounts.models import Organisation
+from reservrutin.registry.models import System
+from reservrutin.statuspage import api, queries
+from reservrutin.statuspage.models import Notice
+from reservrutin.statuspage.rendering import Rendered, rendered, respond
+
+
+def _organisation(key: str) -> Organisation:
+    return get_object_or_404(Organisation.objects.care(), key=key)
+
+
+def _system(organisation: Organisation, key: str | None) -> System | None:
+    if key is None:
+        return None
+    return get_object_or_404(System, organisation=organisation, key=key, public=True)
+
+
+def _html(template: str, context: dict[str, Any], lang: str) -> tuple[bytes, str]:
+    with translation.override(lang):
+        body = render_to_string(template, {**context, "lang": lang})
+    return body.encode(), "text/html; charset=utf-8"
+
+
+def page(
+    organisation: Organisation, *, lang: str = "sv", system_key: str | None = None
+) -> Rendered:
+    """The status page of one organisation (or one of its systems) in ``lang``."""
+    system = _system(organisation, system_key)
+    return rendered(
+        f"page:{lang}:{system_key or ''}",
+        [organisation],
+        lambda: _html(
+            "statuspage/page.html",
+            {
+                "organisation": organisation,
+                "system": system,
+                "partners": list(organisation.partners.care().order_by("name")),
+                **queries.status([organisation], system=system),
+            },
+            lang,
+        ),
+    )
+
+
+def combined(organisation: Organisation, *, lang: str = "sv") -> Rendered:
+    """One page for an organisation and the partners it shares routines with (SP-01)."""
+    organisations = [organisation, *organisation.partners.care().order_by("name")]
+    return rendered(
+        f"combined:{lang}",
+        organisations,
+        lambda: _html(
+            "statuspage/page.html",
+            {"organisation": organisation, "combined": True, **queries.status(organisations)},
+            lang,
+        ),
+    )
+
+
+def widget(organisation: Organisation, *, include: bool, system_key: str | None = None) -> Rendered:
+    system = _system(organisation, system_key)
+    return rendered(
+        f"widget:{include}:{system_key or ''}",
+        [organisation],
+        lambda: _html(
+            "statuspage/widget_include.html" if include else "statuspage/widget.html",
+            {
+                "organisation": organisation,
+                "system": system,
+                "site_url": settings.SITE_URL,
+                **queries.status([organisation], system=system),
+            },
+            "sv",
+        ),
+    )
+
+
+def _status_url(organisation: Organisation, system: System | None = None) -> str:
+    if system is None:
+        return settings.SITE_URL + reverse("statuspage:page", args=[organisation.key])
+    return settings.SITE_URL + reverse("statuspage:system", args=[organisation.key, system.key])
+
+
+def atom(organisation: Organisation, *, system_key: str | None = None) -> Rendered:
+    system = _system(organisation, system_key)
+
+    def render() -> tuple[bytes, str]:
+        data = queries.status([organisation], system=system)
+        link = _status_url(organisation, system)
+        feed = feedgenerator.Atom1Feed(
+            title=f"Driftinfo – {system.name if system else organisation.name}",
+            link=link,
+            description=f"Driftinformation för {organisation.name}",
+            language="sv",
+            feed_url=link + "feed.atom",
+        )
+        for notice in _feed_notices(data, system):
+            feed.add_item(
+                title=f"{notice.get_severity_display()}: {notice.title}",
+                link=f"{link}#n-{notice.code}",
+                description=notice.body,
+                unique_id=f"urn:uuid:{notice.code}",
+                pubdate=notice.published_at,
+                updateddate=notice.updated_at,
+                categories=[s.name for s in notice.systems.all()],
+            )
+        return feed.writeString("utf-8").encode(), "application/atom+xml; charset=utf-8"
+
+    return rendered(f"atom:{system_key or ''}", [organisation], render)
+
+
+def json_feed(organisation: Organisation, *, system_key: str | None = None) -> Rendered:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of notices."""
+    system = _system(organisation, system_key)
+
+    def render() -> tuple[bytes, str]:
+        data = queries.status([organisation], system=system)
+        link = _status_url(organisation, system)
+        body = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": f"Driftinfo – {system.name if system else organisation.name}",
+            "home_page_url": link,
+            "feed_url": link + "feed.json",
+            "language": "sv",
+            "items": [
+                {
+                    "id": str(n.code),
+                    "url": f"{link}#n-{n.code}",
+                    "title": n.title,
+                    "content_text": n.body,
+                    "date_published": n.published_at.isoformat(),
+                    "date_modified": n.updated_at.isoformat(),
+                    "tags": [s.key for s in n.systems.all()],
+                    "_reservrutin": {
+                        "severity": n.severity,
+                        "status": n.status,
+                        "ended_at": n.ended_at.isoformat() if n.ended_at else None,
+                    },
+                }
+                for n in _feed_notices(data, system)
+            ],
+        }
+        return _json_bytes(body), "application/feed+json; charset=utf-8"
+
+    return rendered(f"jsonfeed:{system_key or ''}", [organisation], render)
+
+
+def api_status(organisation: Organisation, *, system_key: str | None = None) -> Rendered:
+    system = _system(organisation, system_key)
+    return rendered(
+        f"api:{system_key or ''}",
+        [organisation],
+        lambda: (
+            _json_bytes(
+                api.status_document(organisation, queries.status([organisation], system=system))
+            ),
+            "application/json",
+        ),
+    )
+
+
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1).encode()
+
+
+def _feed_notices(data: dict[str, Any], system: System | None) -> list[Notice]:
+    notices = [*data["current"], *data["past"]]
+    if system is not None:
+        notices = [n for n in notices if any(s.pk == system.pk for s in n.systems.all())]
+    return notices
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+@require_safe
+def page_view(request: HttpRequest, org: str, lang: str = "sv") -> HttpResponse:
+    return respond(request, page(_organisation(org), lang=lang))
+
+
+@require_safe
+def system_view(request: HttpRequest, org: str, system: str, lang: str = "sv") -> HttpResponse:
+    return respond(request, page(_organisation(org), lang=lang, system_key=system))
+
+
+@require_safe
+def combined_view(request: HttpRequest, org: str, lang: str = "sv") -> HttpResponse:
+    return respond(request, combined(_organisation(org), lang=lang))
+
+
+@require_safe
+@xframe_options_exempt
+def widget_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
+    return respond(request, widget(_organisation(org), include=False, system_key=system))
+
+
+@require_safe
+def widget_include_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
+    response = respond(request, widget(_organisation(org), include=True, system_key=system))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def atom_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
+    return respond(request, atom(_organisation(org), system_key=system))
+
+
+@require_safe
+def json_feed_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
+    response = respond(request, json_feed(_organisation(org), system_key=system))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def api_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
+    response = respond(request, api_status(_organisation(org), system_key=system))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def openapi_view(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(_json_bytes(api.openapi()), content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
