@@ -204,9 +204,11 @@ WORKER_IDLE_SECONDS = env.integer("WORKER_IDLE_SECONDS", 2)
 WORKER_LEASE_SECONDS = env.integer("WORKER_LEASE_SECONDS", 60)
 STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
 
+#: Per-process memory cache for rendered public pages; the benchmark sets the dummy backend
+#: to measure uncached renders.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": env.string("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": "reservrutin",
     }
 }

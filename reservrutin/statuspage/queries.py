@@ -42,6 +42,14 @@ class SystemState:
     def bad_days(self) -> list[tuple[int, str]]:
         return [(i, s) for i, s in enumerate(self.history) if s != OK]
 
+    @property
+    def history_paths(self) -> list[tuple[str, str]]:
+        """(severity, SVG path) pairs: one path per severity keeps the page small."""
+        paths: dict[str, list[str]] = {}
+        for i, state in self.bad_days:
+            paths.setdefault(state, []).append(f"M{i} 0h1v4h-1z")
+        return [(state, "".join(parts)) for state, parts in paths.items()]
+
 
 def worst(states: list[str]) -> str:
     return max(states, key=lambda s: RANK.get(s, 0), default=OK)
@@ -145,7 +153,7 @@ def status(
         "upcoming": upcoming,
         "history_first_day": first_day,
         "history_days": HISTORY_DAYS,
-        "past": [n for n in notices if n.status == Notice.Status.ENDED][:20],
+        "past": [n for n in notices if n.status == Notice.Status.ENDED][:10],
         "overall": worst([s.state for s in states.values()]),
         "now": now,
     }

@@ -65,7 +65,7 @@ class StatusPageTests(StatusTestCase):
         page = self.get().content.decode()
         self.assertIn("Alla system fungerar som vanligt.", page)
         self.assertIn("Tidigare driftinformation", page)
-        self.assertIn('class="outage" x="89"', page)  # today's bar is red
+        self.assertIn('class="outage" d="M89 0h1v4h-1z"', page)  # today's bar is red
 
     def test_a_planned_window_in_progress_shows_planned_work(self) -> None:
         planned = Outage.objects.create(
