@@ -20,7 +20,11 @@ from pydantic import BaseModel, ValidationError
 from reservrutin.routines import loader
 from reservrutin.routines.loader import Loaded, LoadError, Path, Problem, format_path
 from reservrutin.routines.schema import (
+    DURATION_PATTERN,
+    KEY_PATTERN,
+    REF_PATTERN,
     SCHEMA_ID,
+    TIME_PATTERN,
     BackRegistration,
     CallContactPointStep,
     ContactSupplierStep,
@@ -179,6 +183,16 @@ def validate_document(
 
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
+#: Regular expressions say little to the people who write routines; say what is expected.
+_PATTERN_MEANING = {
+    KEY_PATTERN: "expected a key of lower-case letters, digits and dashes, e.g. sesam-lmn",
+    REF_PATTERN: "expected a registry key, e.g. kundservice, or org:key for a partner organisation",
+    DURATION_PATTERN: "expected a duration such as 30min, 4h, 10h or 1h30min",
+    TIME_PATTERN: "expected a time of day as HH:MM, e.g. 10:00",
+    r"^FREQ=": "expected an iCalendar RRULE starting with FREQ=, e.g. FREQ=MONTHLY;BYDAY=+2WE",
+    r"^https?://\S+$": "expected a web address starting with https://",
+}
+
 
 def _kind(value: Any) -> str:
     if value is None:
@@ -289,6 +303,9 @@ def _map_errors(exc: ValidationError, loaded: Loaded, filename: str) -> list[Pro
             mark = loaded.mark_for(path)
         else:
             message = err["msg"]
+            pattern = (err.get("ctx") or {}).get("pattern")
+            if kind == "string_pattern_mismatch" and pattern in _PATTERN_MEANING:
+                message = _PATTERN_MEANING[pattern]
             if kind == "string_type" and isinstance(value, int | float | bool | dt.date):
                 message += f", got {_kind(value)} ({value}); put quotes around it"
             elif not isinstance(value, dict | list) and kind not in ("value_error", "assertion_error"):
