@@ -55,23 +55,27 @@ def import_routine(
     4. Otherwise a new version is added (not in force until approved) with an audit event.
     """
     result = validate_document(text, filename=filename, registry=registry or DatabaseRegistry())
-    if result.errors or result.document is None:
-        raise RoutineRejected(result.errors)
+    problems = list(result.errors)
     document = result.document
-    if organisation is not None and document.organisation != organisation.key:
+    if (
+        document is not None
+        and organisation is not None
+        and document.organisation != organisation.key
+    ):
         assert result.loaded is not None
         mark = result.loaded.mark_for(("organisation",))
-        raise RoutineRejected(
-            [
-                Problem(
-                    filename,
-                    mark.line,
-                    mark.column,
-                    "organisation",
-                    f"the routine belongs to '{document.organisation}'; expected '{organisation.key}'",
-                )
-            ]
+        problems.insert(
+            0,
+            Problem(
+                filename,
+                mark.line,
+                mark.column,
+                "organisation",
+                f"the routine belongs to '{document.organisation}'; expected '{organisation.key}'",
+            ),
         )
+    if problems or document is None:
+        raise RoutineRejected(problems)
     source = _text(text).removeprefix("\ufeff")
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     now = clock.now()

@@ -489,12 +489,23 @@ class Routine(Strict):
     def to_data(self) -> dict[str, Any]:
         """The document as plain values without defaults, dates kept as dates (what export
         writes as YAML)."""
-        return self.model_dump(mode="python", by_alias=True, exclude_defaults=True)
+        data = _keys_first(self.model_dump(mode="python", by_alias=True, exclude_defaults=True))
+        return {"schema": data.pop("schema"), **data}
 
     def to_json(self) -> dict[str, Any]:
         """The document as JSON values (what a version stores); read back with
         :func:`routine_from_json`."""
         return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+
+def _keys_first(value: Any) -> Any:
+    """Put ``key`` and ``kind`` first in every mapping, as people write them."""
+    if isinstance(value, list):
+        return [_keys_first(v) for v in value]
+    if isinstance(value, dict):
+        first = {k: _keys_first(value[k]) for k in ("key", "kind") if k in value}
+        return first | {k: _keys_first(v) for k, v in value.items() if k not in first}
+    return value
 
 
 def routine_from_json(data: dict[str, Any]) -> Routine:
