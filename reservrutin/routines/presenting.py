@@ -172,7 +172,12 @@ class Labels:
 def _labels(version: RoutineVersion, doc: s.Routine, at: dt.datetime) -> Labels:
     organisation = version.routine.organisation
     labels = Labels(organisation=organisation, at=at)
-    org_keys = {organisation.key, *doc.organisations}
+    # Qualified keys may name any partner organisation (SP-01).
+    org_keys = {
+        organisation.key,
+        *doc.organisations,
+        *organisation.partners.values_list("key", flat=True),
+    }
     for ref in [*doc.systems, *(r.key for r in doc.roles)]:
         org_keys.add(labels.qualify(ref)[0])
     orgs = {

@@ -75,3 +75,26 @@ class RoutinePagesTestCase(BaseTestCase):
         )
         self.v2.refresh_from_db()
         self.assertTrue(self.v2.in_force)
+
+
+class RoutineQueriesTestCase(BaseTestCase):
+    """List and routine pages use a fixed number of queries, however many routines or steps."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        for n in range(3):
+            text = ROUTINE.replace("key: rutin-a", f"key: rutin-{n}")
+            approve_version(import_routine(text, filename="a.yaml", by=None).version, by=None)
+
+    def test_it_lists_routines_in_constant_queries(self) -> None:
+        self.login(self.alice)
+        url = reverse("routines:list", args=["org-a"])
+        self.client.get(url)  # warm the session
+        with self.assertNumQueries(7):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        # One more routine, same count.
+        text = ROUTINE.replace("key: rutin-a", "key: rutin-9")
+        approve_version(import_routine(text, filename="a.yaml", by=None).version, by=None)
+        with self.assertNumQueries(7):
+            self.assertContains(self.client.get(url), "rutin-9")
