@@ -257,8 +257,8 @@ class TimerAction(Strict):
 
     activate_backup_routine: Key | None = None
     publish_notice: Key | None = None
-    notify: list[Ref] | None = None
-    create_tasks: list[Task] | None = None
+    notify: Annotated[list[Ref], Field(min_length=1)] | None = None
+    create_tasks: Annotated[list[Task], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> TimerAction:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from reservrutin.routines import schema
 from reservrutin.routines.actions import (
@@ -54,6 +55,13 @@ class Command(BaseCommand):
 
     def do_validate(self, options: dict[str, Any]) -> None:
         registry = None if options["offline"] else DatabaseRegistry()
+        if registry is not None:
+            try:
+                registry.organisations()
+            except DatabaseError as exc:
+                raise CommandError(
+                    f"cannot read the registry ({exc}); run migrate, or validate with --offline"
+                ) from None
         failed = 0
         for name in options["files"]:
             try:
