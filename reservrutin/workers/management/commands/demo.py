@@ -15,6 +15,7 @@ from reservrutin.accounts.models import Membership, Organisation, User
 #: Every app that ships demo data adds its loader here, in dependency order.
 DEMO_STEPS = [
     "reservrutin.registry.demo.load.load",
+    "reservrutin.routines.demo.load_demo",
 ]
 
 DEMO_USERNAME = "demo"
