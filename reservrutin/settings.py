@@ -196,6 +196,8 @@ SMS_SENDER = env.string("SMS_SENDER", "Driftinfo")
 #: CIDRs and host names that outbound HTTP may reach although they are internal.
 OUTBOUND_ALLOW = env.strings("OUTBOUND_ALLOW", [])
 OUTBOUND_TIMEOUT_SECONDS = env.integer("OUTBOUND_TIMEOUT_SECONDS", 10)
+#: Standard Webhooks signing secret (whsec_ + base64) that webhook receivers verify.
+WEBHOOK_SECRET = env.string("WEBHOOK_SECRET", "")
 
 # --- Workers ---------------------------------------------------------------------------------
 WORKER_IDLE_SECONDS = env.integer("WORKER_IDLE_SECONDS", 2)

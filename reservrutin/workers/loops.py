@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 from django.utils.module_loading import import_string
 
-LOOPS: dict[str, str] = {}
+LOOPS: dict[str, str] = {
+    "sendoutbox": "reservrutin.notifications.worker.send_one",
+}
 
 
 def load(names: list[str] | None = None) -> dict[str, Callable[[], bool]]:

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.test import SimpleTestCase
+
+from reservrutin.notifications.worker import send_one
+from reservrutin.workers import loops
+
+
+class LoopsRegistryTests(SimpleTestCase):
+    def test_it_registers_sendoutbox(self) -> None:
+        self.assertIs(loops.load(["sendoutbox"])["sendoutbox"], send_one)

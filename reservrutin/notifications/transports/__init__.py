@@ -1,0 +1,1 @@
+"""One module per transport; ``base.REGISTRY`` says which module serves which kind."""

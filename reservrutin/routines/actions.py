@@ -1,0 +1,181 @@
+"""Every change to routines: import a text as a new version, put a version in force."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from reservrutin.accounts.models import Organisation, User
+from reservrutin.audit.actions import record_event
+from reservrutin.lib import clock
+from reservrutin.routines import loader
+from reservrutin.routines.loader import Problem
+from reservrutin.routines.models import Routine, RoutineVersion
+from reservrutin.routines.validation import DatabaseRegistry, RegistryKeys, validate_document
+
+
+class RoutineRejected(Exception):
+    """The text is not a valid routine; ``problems`` lists every error with its place."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Imported:
+    """What ``import_routine`` did: the version (new, or the existing identical one)."""
+
+    version: RoutineVersion
+    created: bool
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _text(source: str | bytes) -> str:
+    return source.decode("utf-8") if isinstance(source, bytes) else source
+
+
+def import_routine(
+    text: str | bytes,
+    *,
+    filename: str,
+    by: User | None,
+    organisation: Organisation | None = None,
+    registry: RegistryKeys | None = None,
+) -> Imported:
+    """Validate ``text`` against the registry and store it as the routine's next version.
+
+    1. Validate (shape and registry keys); any error raises :class:`RoutineRejected`.
+    2. With ``organisation`` (an upload on that organisation's page), the document must
+       belong to it.
+    3. The same text as an existing version creates nothing and returns that version.
+    4. Otherwise a new version is added (not in force until approved) with an audit event.
+    """
+    result = validate_document(text, filename=filename, registry=registry or DatabaseRegistry())
+    if result.errors or result.document is None:
+        raise RoutineRejected(result.errors)
+    document = result.document
+    if organisation is not None and document.organisation != organisation.key:
+        assert result.loaded is not None
+        mark = result.loaded.mark_for(("organisation",))
+        raise RoutineRejected(
+            [
+                Problem(
+                    filename,
+                    mark.line,
+                    mark.column,
+                    "organisation",
+                    f"the routine belongs to '{document.organisation}'; expected '{organisation.key}'",
+                )
+            ]
+        )
+    source = _text(text).removeprefix("\ufeff")
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    now = clock.now()
+    with transaction.atomic():
+        org = Organisation.objects.filter(key=document.organisation).first()
+        if org is None:
+            raise RoutineRejected(
+                [Problem(filename, 1, 1, "organisation", f"unknown organisation '{document.organisation}'")]
+            )
+        routine, _ = Routine.objects.get_or_create(
+            organisation=org,
+            key=document.key,
+            defaults={"title": document.title, "created_at": now},
+        )
+        routine = Routine.objects.select_for_update().get(pk=routine.pk)
+        existing = routine.versions.filter(sha256=digest).first()
+        if existing is not None:
+            return Imported(version=existing, created=False, warnings=result.warnings)
+        last = routine.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = RoutineVersion.objects.create(
+            routine=routine,
+            number=last + 1,
+            document_version=document.version,
+            source=source,
+            parsed=document.to_json(),
+            sha256=digest,
+            filename=filename[:300],
+            imported_by=by,
+            imported_at=now,
+            approved_by=document.approved_by or "",
+            approved_on=document.approved_on,
+        )
+        if routine.title != document.title:
+            routine.title = document.title
+            routine.save(update_fields=["title"])
+        record_event(
+            "routine.import",
+            actor=by,
+            obj=version,
+            organisation=org,
+            routine=routine.key,
+            number=version.number,
+            sha256=digest,
+        )
+    return Imported(version=version, created=True, warnings=result.warnings)
+
+
+def approve_version(version: RoutineVersion, *, by: User | None) -> RoutineVersion:
+    """Put ``version`` in force; the version in force before stays readable, no longer in
+    force. Approving the version already in force changes nothing."""
+    with transaction.atomic():
+        routine = Routine.objects.select_for_update().get(pk=version.routine_id)
+        version = RoutineVersion.objects.get(pk=version.pk)
+        if version.in_force:
+            return version
+        # Clear first: the partial unique constraint allows one in-force row at any moment.
+        routine.versions.filter(in_force=True).update(in_force=False)
+        version.in_force = True
+        version.approved_in_app_by = by
+        version.approved_in_app_at = clock.now()
+        version.save(update_fields=["in_force", "approved_in_app_by", "approved_in_app_at"])
+        record_event(
+            "routine.approve",
+            actor=by,
+            obj=version,
+            organisation=routine.organisation,
+            routine=routine.key,
+            number=version.number,
+        )
+    return version
+
+
+def export_text(version: RoutineVersion, *, normalised: bool = False) -> str:
+    """The version as YAML: the imported text as written (comments kept), or normalised from
+    the parsed document (no comments, defaults left out, a stable layout)."""
+    if not normalised:
+        return version.source
+    return loader.dump(version.document().to_data())
+
+
+@dataclass
+class DiffLine:
+    """One line of a diff: ``kind`` is "add", "remove", "hunk" or "same"."""
+
+    kind: str
+    text: str
+
+
+def diff_versions(a: RoutineVersion, b: RoutineVersion) -> list[DiffLine]:
+    """What changed from ``a`` to ``b``, as a unified diff of the normalised YAML (so that
+    re-indenting or re-quoting does not show up as a change)."""
+    old = export_text(a, normalised=True).splitlines()
+    new = export_text(b, normalised=True).splitlines()
+    lines: list[DiffLine] = []
+    for raw in difflib.unified_diff(old, new, f"v{a.number}", f"v{b.number}", n=3, lineterm=""):
+        if raw.startswith(("---", "+++")):
+            continue
+        if raw.startswith("@@"):
+            kind = "hunk"
+        elif raw.startswith("+"):
+            kind = "add"
+        elif raw.startswith("-"):
+            kind = "remove"
+        else:
+            kind = "same"
+        lines.append(DiffLine(kind=kind, text=raw))
+    return lines

@@ -1,0 +1,335 @@
+"""Read a routine YAML file into plain Python values while remembering where every node was.
+
+Why not ``yaml.safe_load``: errors must name the line and column of the offending field, so we
+compose the node graph (which keeps marks) and build values ourselves. While doing that we
+reject what makes a routine file ambiguous or dangerous:
+
+* files over 1 MB, empty files, bytes that are not UTF-8, tab characters;
+* duplicate keys in a mapping (PyYAML silently keeps the last one);
+* anchors/aliases (a shared node is an "billion laughs" risk and never needed in a routine);
+* explicit tags (``!!python/object`` …).
+
+The resolver is YAML 1.2-like: ``yes``/``no``/``on``/``off`` and ``10:00`` stay strings,
+only ``true``/``false`` are booleans, and only plain ``YYYY-MM-DD`` becomes a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+MAX_BYTES = 1024 * 1024
+
+Path = tuple[str | int, ...]
+
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+DATE_TAG = "tag:yaml.org,2002:timestamp"
+STR_TAG = "tag:yaml.org,2002:str"
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+class RoutineResolver(BaseResolver):
+    """A narrow subset of PyYAML's implicit resolvers, so that what PyYAML's dumper leaves
+    unquoted still reads back as the same string (the round trip relies on this)."""
+
+
+RoutineResolver.add_implicit_resolver(
+    BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+RoutineResolver.add_implicit_resolver(
+    INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+RoutineResolver.add_implicit_resolver(
+    FLOAT_TAG,
+    re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?)$"),
+    list("-+0123456789."),
+)
+RoutineResolver.add_implicit_resolver(
+    NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+RoutineResolver.add_implicit_resolver(
+    DATE_TAG, re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), list("0123456789")
+)
+
+
+class _NodeLoader(Reader, Scanner, Parser, Composer, RoutineResolver):
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        RoutineResolver.__init__(self)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based line and column in the source file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning about a routine file, pointing at a place in it."""
+
+    filename: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.filename}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+@dataclass
+class Loaded:
+    """A parsed file: its values and the marks of every value and mapping key."""
+
+    data: Any
+    value_marks: dict[Path, Mark] = field(default_factory=dict)
+    key_marks: dict[Path, Mark] = field(default_factory=dict)
+
+    def mark_for(self, path: Path, *, key: bool = False) -> Mark:
+        """The mark of ``path``, or of its nearest ancestor that exists (a missing field is
+        reported where its parent mapping starts)."""
+        probe = tuple(path)
+        while True:
+            if key and probe in self.key_marks:
+                return self.key_marks[probe]
+            if probe in self.value_marks:
+                return self.value_marks[probe]
+            if not probe:
+                return Mark(1, 1)
+            probe = probe[:-1]
+
+
+class LoadError(Exception):
+    """The file could not be read as YAML; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def format_path(path: Path) -> str:
+    """``("scenarios", 1, "steps", 0, "who")`` → ``scenarios[1].steps[0].who``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _mark(m: yaml.Mark | None) -> Mark:
+    if m is None:
+        return Mark(1, 1)
+    return Mark(m.line + 1, m.column + 1)
+
+
+def decode(source: str | bytes, filename: str) -> str:
+    """The text of ``source``, refusing oversized, non-UTF-8, empty and tab-indented files."""
+    size = len(source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source)
+    if size > MAX_BYTES:
+        raise LoadError(
+            [
+                Problem(
+                    filename,
+                    1,
+                    1,
+                    "",
+                    f"the file is {size} bytes; a routine file may be at most {MAX_BYTES} bytes (1 MB)",
+                )
+            ]
+        )
+    if isinstance(source, bytes):
+        try:
+            text = source.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = source[: exc.start]
+            line = before.count(b"\n") + 1
+            column = len(before) - (before.rfind(b"\n") + 1) + 1
+            raise LoadError(
+                [
+                    Problem(
+                        filename,
+                        line,
+                        column,
+                        "",
+                        f"byte 0x{source[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+                    )
+                ]
+            ) from None
+    else:
+        text = source
+    text = text.removeprefix("\ufeff")
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise LoadError([Problem(filename, 1, 1, "", "the file is empty; expected a routine document")])
+    tabs = [
+        Problem(filename, n, line.index("\t") + 1, "", "tab character; indent and separate with spaces")
+        for n, line in enumerate(text.splitlines(), start=1)
+        if "\t" in line
+    ]
+    if tabs:
+        raise LoadError(tabs)
+    return text
+
+
+def load(source: str | bytes, *, filename: str) -> Loaded:
+    """Parse one YAML document into values and marks, or raise :class:`LoadError`."""
+    text = decode(source, filename)
+    loader = _NodeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = _mark(exc.problem_mark or exc.context_mark)
+        message = exc.problem or "invalid YAML"
+        if exc.context:
+            message = f"{message} ({exc.context})"
+        raise LoadError([Problem(filename, mark.line, mark.column, "", f"invalid YAML: {message}")]) from None
+    except yaml.YAMLError as exc:  # e.g. a ReaderError for a control character
+        mark = _mark(getattr(exc, "problem_mark", None))
+        raise LoadError([Problem(filename, mark.line, mark.column, "", f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise LoadError([Problem(filename, 1, 1, "", "the file is empty; expected a routine document")])
+    loaded = Loaded(data=None)
+    problems: list[Problem] = []
+    loaded.data = _build(node, (), loaded, problems, filename, seen=set())
+    if problems:
+        raise LoadError(problems)
+    return loaded
+
+
+def _build(
+    node: Node,
+    path: Path,
+    loaded: Loaded,
+    problems: list[Problem],
+    filename: str,
+    *,
+    seen: set[int],
+) -> Any:
+    mark = _mark(node.start_mark)
+    loaded.value_marks[path] = mark
+    where = format_path(path)
+    if id(node) in seen:
+        # The composer hands back the very same node object for an alias.
+        problems.append(
+            Problem(filename, mark.line, mark.column, where, "anchors and aliases (&, *) are not supported; write the value out")
+        )
+        return None
+    seen.add(id(node))
+    if isinstance(node, ScalarNode):
+        return _scalar(node, path, problems, filename)
+    if isinstance(node, SequenceNode):
+        if node.tag != SEQ_TAG:
+            problems.append(Problem(filename, mark.line, mark.column, where, f"tags are not supported ({node.tag})"))
+        return [
+            _build(item, (*path, i), loaded, problems, filename, seen=seen)
+            for i, item in enumerate(node.value)
+        ]
+    assert isinstance(node, MappingNode)
+    if node.tag != MAP_TAG:
+        problems.append(Problem(filename, mark.line, mark.column, where, f"tags are not supported ({node.tag})"))
+    result: dict[str, Any] = {}
+    first_seen: dict[str, Mark] = {}
+    for key_node, value_node in node.value:
+        key_mark = _mark(key_node.start_mark)
+        if not isinstance(key_node, ScalarNode):
+            problems.append(
+                Problem(filename, key_mark.line, key_mark.column, where, "a key must be plain text")
+            )
+            continue
+        # Keys are names, so "1" or "true" as a key is kept as the text written.
+        key = str(key_node.value)
+        if key in first_seen:
+            prev = first_seen[key]
+            problems.append(
+                Problem(
+                    filename,
+                    key_mark.line,
+                    key_mark.column,
+                    format_path((*path, key)),
+                    f"duplicate key '{key}' (first written on line {prev.line}); each key may appear once",
+                )
+            )
+            continue
+        first_seen[key] = key_mark
+        loaded.key_marks[(*path, key)] = key_mark
+        result[key] = _build(value_node, (*path, key), loaded, problems, filename, seen=seen)
+    return result
+
+
+def _scalar(node: ScalarNode, path: Path, problems: list[Problem], filename: str) -> Any:
+    value = node.value
+    tag = node.tag
+    if tag == STR_TAG or node.style in ("'", '"', "|", ">"):
+        return value
+    if tag == NULL_TAG:
+        return None
+    if tag == BOOL_TAG:
+        return value.lower() == "true"
+    if tag == INT_TAG:
+        return int(value.replace("_", ""))
+    if tag == FLOAT_TAG:
+        return float(value.replace("_", ""))
+    if tag == DATE_TAG:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            mark = _mark(node.start_mark)
+            problems.append(
+                Problem(filename, mark.line, mark.column, format_path(path), f"'{value}' is not a valid date (YYYY-MM-DD)")
+            )
+            return value
+    mark = _mark(node.start_mark)
+    problems.append(Problem(filename, mark.line, mark.column, format_path(path), f"tags are not supported ({tag})"))
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes block style with readable multi-line text."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\n" in data and not any(ch in data for ch in "\r\x85\u2028\u2029") and data == data.strip(" "):
+        return dumper.represent_scalar(STR_TAG, data, style="|")
+    return dumper.represent_scalar(STR_TAG, data)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump(data: Any) -> str:
+    """Write values as YAML that :func:`load` reads back to the same values."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+        indent=2,
+    )

@@ -1,0 +1,497 @@
+"""The routine format, ``schema: reservrutin/routine/v1`` (issue 3, docs/routines.md).
+
+One YAML document describes one routine of one organisation. It names registry objects by
+stable key (``kundservice``, ``sesam-lmn``, ``servicedesk``); a key of a partner
+organisation is qualified as ``org:key`` (SP-01). Keys are checked against the registry in
+``validation.py``; this module checks shape only.
+
+Types are strict: a string field does not accept a number (write ``version: "1.0"``) and a
+boolean only accepts ``true``/``false``. Durations are written ``30min``, ``4h``, ``10h``,
+``1d12h``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Annotated, Any, Literal
+
+from dateutil.rrule import rrulestr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_ID = "reservrutin/routine/v1"
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+REF_PATTERN = r"^(?:[a-z0-9][a-z0-9-]*:)?[a-z0-9][a-z0-9-]*$"
+DURATION_PATTERN = r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)min)?$"
+TIME_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+_DURATION_RE = re.compile(DURATION_PATTERN)
+
+#: A local key: lower-case letters, digits and dashes.
+Key = Annotated[str, Field(pattern=KEY_PATTERN, min_length=1, max_length=80)]
+#: A registry key, optionally qualified with a partner organisation: ``lulea-kommun:kommun``.
+Ref = Annotated[str, Field(pattern=REF_PATTERN, min_length=1, max_length=161)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``"4h"`` → 4 hours; ``"1d12h"``, ``"30min"``. Raises ValueError otherwise."""
+    match = _DURATION_RE.match(text)
+    if not match or not text:
+        raise ValueError(f"'{text}' is not a duration; write e.g. 30min, 4h, 10h or 1d")
+    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return dt.timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def _check_duration(text: str) -> str:
+    if parse_duration(text) <= dt.timedelta(0):
+        raise ValueError("a duration must be longer than zero")
+    return text
+
+
+#: Written ``30min``, ``4h``, ``10h``, ``1d`` or combined ``1h30min``.
+Duration = Annotated[
+    str,
+    Field(pattern=DURATION_PATTERN, min_length=2, examples=["30min", "4h", "1h30min"]),
+    AfterValidator(_check_duration),
+]
+
+
+def _check_rrule(text: str) -> str:
+    try:
+        rrulestr(text, dtstart=dt.datetime(2024, 1, 1))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not an iCalendar RRULE ({exc}); e.g. FREQ=MONTHLY;BYDAY=+2WE") from None
+    return text
+
+
+RRule = Annotated[str, Field(pattern=r"^FREQ=", examples=["FREQ=MONTHLY;BYDAY=+2WE"]), AfterValidator(_check_rrule)]
+LocalTime = Annotated[str, Field(pattern=TIME_PATTERN, examples=["10:00"])]
+
+Scope = Literal[
+    "region_wide_it_collapse",
+    "system_unreachable_for_all",
+    "local_loss_of_contact",
+    "telephony_disrupted",
+    "power_short",
+    "power_long",
+    "wifi_down",
+    "mobile_network_down",
+    "login_service_down",
+    "planned",
+    "other",
+]
+RecordType = Literal[
+    "journal_note",
+    "deviation",
+    "signing_list",
+    "time_registration",
+    "paper_referral",
+    "acute_prescription",
+    "discharge_phone_report",
+]
+Recurrence = Literal[
+    "daily",
+    "before_weekends_and_holidays",
+    "weekly",
+    "monthly",
+    "on_change",
+    "on_new_routine_version",
+]
+When = Literal["office_hours", "after_hours", "always"]
+Due = Literal["immediately", "when_back", "same_day", "next_day", "announced"]
+
+
+class Strict(BaseModel):
+    """Base of every node: unknown fields are errors, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Document(Strict):
+    """A related document (LMN-12): a title and, when known, where to find it."""
+
+    title: ShortText
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    note: Text | None = None
+
+
+class RoleDecl(Strict):
+    """A role the routine uses, with its title as the document writes it and its duties."""
+
+    key: Ref
+    title: ShortText | None = None
+    duties: list[Text] = []
+
+
+class Party(Strict):
+    """Someone with a duty in the routine (S2-03): a supplier organisation, a role or a
+    named group (``Förskrivare och beställande enheter``)."""
+
+    name: ShortText | None = None
+    organisation: Key | None = None
+    role: Ref | None = None
+    kind: Literal["it_supplier", "system_supplier", "business", "ordering_units", "system_owner", "other"]
+    sla: ShortText | None = None
+    duties: list[Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _named(self) -> Party:
+        if not (self.name or self.organisation or self.role):
+            raise ValueError("a party needs a name, an organisation or a role")
+        return self
+
+
+class ContactChoice(Strict):
+    """A contact point to use at a time of day (TES-07, SOD-12, SOD-13)."""
+
+    key: Ref
+    when: When = "always"
+    note: Text | None = None
+
+
+class OffDuty(Strict):
+    """What to do when nobody holding the notified role is on duty (LMN-07)."""
+
+    notify_roles: list[Ref] = []
+    ticket_contact_point: Ref | None = None
+
+
+class _StepBase(Strict):
+    id: Key | None = None
+    who: Ref | None = None
+    what: Text
+
+
+class NotifyStep(_StepBase):
+    """Tell a role at once; if nobody is on duty, its fallback (LMN-07)."""
+
+    kind: Literal["notify"]
+    notify_roles: list[Ref] = Field(min_length=1)
+    if_off_duty: OffDuty | None = None
+
+
+class ContactSupplierStep(_StepBase):
+    """Contact the supplier (an organisation key), optionally through a contact point."""
+
+    kind: Literal["contact_supplier"]
+    supplier: Key
+    contact_point: Ref | None = None
+
+
+class CallContactPointStep(_StepBase):
+    """Call or write to a contact point chosen by time of day (TES-07, SOD-12, SOD-13)."""
+
+    kind: Literal["call_contact_point"]
+    contact_points: list[ContactChoice] = Field(min_length=1)
+
+
+class PublishNoticeStep(_StepBase):
+    """Publish driftinfo from a template (LMN-02, LMN-09)."""
+
+    kind: Literal["publish_notice"]
+    template: Key
+
+
+class InformCallersStep(_StepBase):
+    """What to tell people who call in (LMN-08)."""
+
+    kind: Literal["inform_callers"]
+    script: Text | None = None
+    template: Key | None = None
+
+
+class PhoneQueueBroadcastStep(_StepBase):
+    """Put a broadcast message (lavinmeddelande) on the phone queue (LMN-10, LMN-11)."""
+
+    kind: Literal["phone_queue_broadcast"]
+    text: Text | None = None
+    template: Key | None = None
+
+
+class WaitForInstructionsStep(_StepBase):
+    """Wait for instructions from someone else and take no planned action (LMN-06)."""
+
+    kind: Literal["wait_for_instructions"]
+    from_role: Ref | None = None
+
+
+class TaskStep(_StepBase):
+    """Anything else to do."""
+
+    kind: Literal["task"]
+    due: Due | None = None
+
+
+Step = Annotated[
+    NotifyStep
+    | ContactSupplierStep
+    | CallContactPointStep
+    | PublishNoticeStep
+    | InformCallersStep
+    | PhoneQueueBroadcastStep
+    | WaitForInstructionsStep
+    | TaskStep,
+    Field(discriminator="kind"),
+]
+
+
+class Task(Strict):
+    """A task to create for a role (after a timer fires, or when resolving an outage)."""
+
+    who: Ref | None = None
+    what: Text
+    due: Due | None = None
+
+
+class TimerAction(Strict):
+    """Exactly one thing a timer does when it fires."""
+
+    activate_backup_routine: Key | None = None
+    publish_notice: Key | None = None
+    notify: list[Ref] | None = None
+    create_tasks: list[Task] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TimerAction:
+        given = [name for name, value in self if value is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "an action has exactly one of activate_backup_routine, publish_notice, notify, create_tasks"
+            )
+        return self
+
+
+class Timer(Strict):
+    """Fires ``after`` the outage started (LMN-09, S2-06, SP-03). ``without_prognosis`` only
+    fires if no prognosis is known then; ``rearm`` waits that long again when a prognosis
+    passes without recovery."""
+
+    key: Key
+    after: Duration
+    condition: Literal["without_prognosis", "always"] = "always"
+    rearm: Duration | None = None
+    description: Text | None = None
+    actions: list[TimerAction] = []
+
+
+class StaffInstruction(Strict):
+    """What people holding ``role`` do (TES-09, SOD-04, SOD-09)."""
+
+    role: Ref
+    instructions: list[Text] = Field(min_length=1)
+
+
+class Scenario(Strict):
+    """One situation the routine describes, with its steps and timers."""
+
+    key: Key
+    title: ShortText
+    scope: Scope
+    recognise: Text | None = None
+    systems: list[Ref] = []
+    wait_for_instructions: bool = False
+    steps: list[Step] = []
+    timers: list[Timer] = []
+    staff_instructions: list[StaffInstruction] = []
+    notes: list[Text] = []
+
+
+class ResolutionRule(Strict):
+    """What to do afterwards, by how long the outage lasted (TES-10)."""
+
+    title: ShortText | None = None
+    min_duration: Duration | None = None
+    max_duration: Duration | None = None
+    tasks: list[Task] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ResolutionRule:
+        if self.min_duration and self.max_duration:
+            if parse_duration(self.min_duration) >= parse_duration(self.max_duration):
+                raise ValueError("min_duration must be shorter than max_duration")
+        return self
+
+
+class BackRegistration(Strict):
+    """Who enters the downtime records afterwards, and by when (S2-07, TES-05, SP-11)."""
+
+    by_role: Ref | None = None
+    by_organisation: Key | None = None
+    due: Due = "when_back"
+    text: Text | None = None
+
+
+class BackupRoutine(Strict):
+    """A backup routine (reservrutin) put into force by a timer or a person (S2-07)."""
+
+    key: Key
+    title: ShortText
+    description: Text | None = None
+    systems: list[Ref] = []
+    steps: list[Step] = []
+    record_types: list[RecordType] = []
+    entered_afterwards: BackRegistration | None = None
+    notice_template: Key | None = None
+    then_activate: Key | None = None
+
+
+class RecordTypeUse(Strict):
+    """A kind of downtime record used while the system is down, and where it goes after."""
+
+    type: RecordType
+    target_system: Ref | None = None
+    description: Text | None = None
+    entered_afterwards: BackRegistration | None = None
+
+
+class PreparednessItem(Strict):
+    """Something units must have ready before an outage (TES-04, SOD-14..SOD-19)."""
+
+    key: Key
+    text: Text
+    units: Literal["all"] | list[Key] = "all"
+    responsible: Ref | None = None
+    recurrence: Recurrence
+
+
+class RequiredField(Strict):
+    """A field a report must carry (TES-08)."""
+
+    key: Key
+    label: ShortText
+
+
+class Reporting(Strict):
+    """How to report a fault: checks first (SOD-11), where (TES-07, SOD-12) and what (TES-08)."""
+
+    text: Text | None = None
+    self_check: list[Text] = []
+    contact_points: list[ContactChoice] = []
+    required_fields: list[RequiredField] = []
+
+
+class NoticeRule(Strict):
+    """How far ahead and where a planned outage is announced (TES-01, SOD-03)."""
+
+    days_before: Annotated[int, Field(ge=0, le=365)]
+    days_before_max: Annotated[int, Field(ge=0, le=365)] | None = None
+    channels: list[Literal["in_system", "intranet", "notice_board", "email", "sms", "status_page", "managers"]] = Field(min_length=1)
+    audience: Text | None = None
+    responsible: Ref | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> NoticeRule:
+        if self.days_before_max is not None and self.days_before_max < self.days_before:
+            raise ValueError("days_before_max must not be less than days_before")
+        return self
+
+
+class ServiceWindow(Strict):
+    """A recurring service window (SOD-05), as an iCalendar RRULE in Swedish local time."""
+
+    key: Key
+    title: ShortText
+    rrule: RRule
+    starts: LocalTime
+    ends: LocalTime
+    expected_duration: Duration | None = None
+    systems: list[Ref] = []
+    advice: Text | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> ServiceWindow:
+        if self.ends <= self.starts:
+            raise ValueError("ends must be after starts")
+        return self
+
+
+class PlannedOutages(Strict):
+    """Rules for planned outages: notice and recurring windows."""
+
+    text: Text | None = None
+    notices: list[NoticeRule] = []
+    service_windows: list[ServiceWindow] = []
+
+
+class Template(Strict):
+    """A text to publish or say: driftinfo notice, caller script, phone-queue broadcast."""
+
+    key: Key
+    kind: Literal["notice", "caller_script", "broadcast", "email", "sms"]
+    title: ShortText | None = None
+    text: Text
+
+
+class Routine(Strict):
+    """One routine document of one organisation (``schema: reservrutin/routine/v1``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        title="Reservrutin routine",
+        json_schema_extra={"$id": "https://reservrutin.se/schema/routine/v1.json"},
+    )
+
+    schema_: Literal["reservrutin/routine/v1"] = Field(alias="schema")
+    key: Key
+    title: ShortText
+    organisation: Key
+    owner: ShortText | None = None
+    owner_role: Ref | None = None
+    version: ShortText
+    approved_by: ShortText | None = None
+    approved_on: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    revised_on: list[dt.date] = []
+    document_number: ShortText | None = None
+    process: ShortText | None = None
+    applies_to: Text | None = None
+    purpose: Text | None = None
+    organisations: list[Key] = []
+    documents: list[Document] = []
+    systems: list[Ref] = Field(min_length=1)
+    affected_parts: list[Text] = []
+    parties: list[Party] = []
+    roles: list[RoleDecl] = []
+    outage_types: list[Text] = []
+    reporting: Reporting | None = None
+    scenarios: list[Scenario] = []
+    backup_routines: list[BackupRoutine] = []
+    resolution: list[ResolutionRule] = []
+    staff_instructions: list[StaffInstruction] = []
+    record_types: list[RecordTypeUse] = []
+    preparedness: list[PreparednessItem] = []
+    planned_outages: PlannedOutages | None = None
+    templates: list[Template] = []
+    notes: list[Text] = []
+
+    @model_validator(mode="after")
+    def _dates(self) -> Routine:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError("valid_to must not be before valid_from")
+        return self
+
+    def to_data(self) -> dict[str, Any]:
+        """The document as plain values without defaults, dates kept as dates (what export
+        writes as YAML)."""
+        return self.model_dump(mode="python", by_alias=True, exclude_defaults=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """The document as JSON values (what a version stores); read back with
+        :func:`routine_from_json`."""
+        return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+
+def routine_from_json(data: dict[str, Any]) -> Routine:
+    """A routine from stored JSON (dates are ISO strings there, which strict mode accepts only
+    from JSON input)."""
+    return Routine.model_validate_json(json.dumps(data))
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the format (written to docs/routine-schema.json)."""
+    return Routine.model_json_schema(by_alias=True)
