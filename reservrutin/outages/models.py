@@ -124,7 +124,11 @@ class Outage(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in {self.Status.REPORTED, self.Status.CONFIRMED, self.Status.BACKUP_ACTIVE}
+        return self.status in {
+            self.Status.REPORTED,
+            self.Status.CONFIRMED,
+            self.Status.BACKUP_ACTIVE,
+        }
 
 
 class TimelineEntry(models.Model):
