@@ -79,7 +79,15 @@ def import_routine(
         org = Organisation.objects.filter(key=document.organisation).first()
         if org is None:
             raise RoutineRejected(
-                [Problem(filename, 1, 1, "organisation", f"unknown organisation '{document.organisation}'")]
+                [
+                    Problem(
+                        filename,
+                        1,
+                        1,
+                        "organisation",
+                        f"unknown organisation '{document.organisation}'",
+                    )
+                ]
             )
         routine, _ = Routine.objects.get_or_create(
             organisation=org,

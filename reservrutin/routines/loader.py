@@ -55,7 +55,9 @@ RoutineResolver.add_implicit_resolver(
 )
 RoutineResolver.add_implicit_resolver(
     FLOAT_TAG,
-    re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?)$"),
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?)$"
+    ),
     list("-+0123456789."),
 )
 RoutineResolver.add_implicit_resolver(
@@ -184,9 +186,29 @@ def decode(source: str | bytes, filename: str) -> str:
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        raise LoadError([Problem(filename, 1, 1, "", "the file is empty; expected a routine document")])
+        raise LoadError(
+            [Problem(filename, 1, 1, "", "the file is empty; expected a routine document")]
+        )
+    bad = Reader.NON_PRINTABLE.search(text)
+    if bad:
+        before = text[: bad.start()]
+        line = before.count("\n") + 1
+        column = bad.start() - (before.rfind("\n") + 1) + 1
+        raise LoadError(
+            [
+                Problem(
+                    filename,
+                    line,
+                    column,
+                    "",
+                    f"control character U+{ord(bad.group()):04X} is not allowed in a routine file",
+                )
+            ]
+        )
     tabs = [
-        Problem(filename, n, line.index("\t") + 1, "", "tab character; indent and separate with spaces")
+        Problem(
+            filename, n, line.index("\t") + 1, "", "tab character; indent and separate with spaces"
+        )
         for n, line in enumerate(text.splitlines(), start=1)
         if "\t" in line
     ]
@@ -206,14 +228,20 @@ def load(source: str | bytes, *, filename: str) -> Loaded:
         message = exc.problem or "invalid YAML"
         if exc.context:
             message = f"{message} ({exc.context})"
-        raise LoadError([Problem(filename, mark.line, mark.column, "", f"invalid YAML: {message}")]) from None
+        raise LoadError(
+            [Problem(filename, mark.line, mark.column, "", f"invalid YAML: {message}")]
+        ) from None
     except yaml.YAMLError as exc:  # e.g. a ReaderError for a control character
         mark = _mark(getattr(exc, "problem_mark", None))
-        raise LoadError([Problem(filename, mark.line, mark.column, "", f"invalid YAML: {exc}")]) from None
+        raise LoadError(
+            [Problem(filename, mark.line, mark.column, "", f"invalid YAML: {exc}")]
+        ) from None
     finally:
         loader.dispose()
     if node is None:
-        raise LoadError([Problem(filename, 1, 1, "", "the file is empty; expected a routine document")])
+        raise LoadError(
+            [Problem(filename, 1, 1, "", "the file is empty; expected a routine document")]
+        )
     loaded = Loaded(data=None)
     problems: list[Problem] = []
     loaded.data = _build(node, (), loaded, problems, filename, seen=set())
@@ -237,7 +265,13 @@ def _build(
     if id(node) in seen:
         # The composer hands back the very same node object for an alias.
         problems.append(
-            Problem(filename, mark.line, mark.column, where, "anchors and aliases (&, *) are not supported; write the value out")
+            Problem(
+                filename,
+                mark.line,
+                mark.column,
+                where,
+                "anchors and aliases (&, *) are not supported; write the value out",
+            )
         )
         return None
     seen.add(id(node))
@@ -245,14 +279,20 @@ def _build(
         return _scalar(node, path, problems, filename)
     if isinstance(node, SequenceNode):
         if node.tag != SEQ_TAG:
-            problems.append(Problem(filename, mark.line, mark.column, where, f"tags are not supported ({node.tag})"))
+            problems.append(
+                Problem(
+                    filename, mark.line, mark.column, where, f"tags are not supported ({node.tag})"
+                )
+            )
         return [
             _build(item, (*path, i), loaded, problems, filename, seen=seen)
             for i, item in enumerate(node.value)
         ]
     assert isinstance(node, MappingNode)
     if node.tag != MAP_TAG:
-        problems.append(Problem(filename, mark.line, mark.column, where, f"tags are not supported ({node.tag})"))
+        problems.append(
+            Problem(filename, mark.line, mark.column, where, f"tags are not supported ({node.tag})")
+        )
     result: dict[str, Any] = {}
     first_seen: dict[str, Mark] = {}
     for key_node, value_node in node.value:
@@ -301,20 +341,38 @@ def _scalar(node: ScalarNode, path: Path, problems: list[Problem], filename: str
         except ValueError:
             mark = _mark(node.start_mark)
             problems.append(
-                Problem(filename, mark.line, mark.column, format_path(path), f"'{value}' is not a valid date (YYYY-MM-DD)")
+                Problem(
+                    filename,
+                    mark.line,
+                    mark.column,
+                    format_path(path),
+                    f"'{value}' is not a valid date (YYYY-MM-DD)",
+                )
             )
             return value
     mark = _mark(node.start_mark)
-    problems.append(Problem(filename, mark.line, mark.column, format_path(path), f"tags are not supported ({tag})"))
+    problems.append(
+        Problem(
+            filename, mark.line, mark.column, format_path(path), f"tags are not supported ({tag})"
+        )
+    )
     return value
 
 
 class _Dumper(yaml.SafeDumper):
-    """Writes block style with readable multi-line text."""
+    """Writes block style with readable multi-line text and indented lists (as people write
+    routine files by hand)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
 
 
 def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    if "\n" in data and not any(ch in data for ch in "\r\x85\u2028\u2029") and data == data.strip(" "):
+    if (
+        "\n" in data
+        and not any(ch in data for ch in "\r\x85\u2028\u2029")
+        and data == data.strip(" ")
+    ):
         return dumper.represent_scalar(STR_TAG, data, style="|")
     return dumper.represent_scalar(STR_TAG, data)
 

@@ -43,7 +43,9 @@ class Routine(models.Model):
         verbose_name_plural = _("rutiner")
         ordering = ["organisation__name", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "key"], name="routine_key_unique_in_org")
+            models.UniqueConstraint(
+                fields=["organisation", "key"], name="routine_key_unique_in_org"
+            )
         ]
 
     def __str__(self) -> str:
@@ -102,7 +104,9 @@ class RoutineVersion(models.Model):
         verbose_name_plural = _("rutinversioner")
         ordering = ["routine", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["routine", "number"], name="routine_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["routine", "number"], name="routine_version_number_unique"
+            ),
             models.UniqueConstraint(
                 fields=["routine"],
                 condition=Q(in_force=True),

@@ -67,7 +67,11 @@ def _check_rrule(text: str) -> str:
     return text
 
 
-RRule = Annotated[str, Field(pattern=r"^FREQ=", examples=["FREQ=MONTHLY;BYDAY=+2WE"]), AfterValidator(_check_rrule)]
+RRule = Annotated[
+    str,
+    Field(pattern=r"^FREQ=", examples=["FREQ=MONTHLY;BYDAY=+2WE"]),
+    AfterValidator(_check_rrule),
+]
 LocalTime = Annotated[str, Field(pattern=TIME_PATTERN, examples=["10:00"])]
 
 Scope = Literal[
@@ -133,7 +137,9 @@ class Party(Strict):
     name: ShortText | None = None
     organisation: Key | None = None
     role: Ref | None = None
-    kind: Literal["it_supplier", "system_supplier", "business", "ordering_units", "system_owner", "other"]
+    kind: Literal[
+        "it_supplier", "system_supplier", "business", "ordering_units", "system_owner", "other"
+    ]
     sla: ShortText | None = None
     duties: list[Text] = Field(min_length=1)
 
@@ -309,9 +315,12 @@ class ResolutionRule(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> ResolutionRule:
-        if self.min_duration and self.max_duration:
-            if parse_duration(self.min_duration) >= parse_duration(self.max_duration):
-                raise ValueError("min_duration must be shorter than max_duration")
+        if (
+            self.min_duration
+            and self.max_duration
+            and parse_duration(self.min_duration) >= parse_duration(self.max_duration)
+        ):
+            raise ValueError("min_duration must be shorter than max_duration")
         return self
 
 
@@ -378,7 +387,9 @@ class NoticeRule(Strict):
 
     days_before: Annotated[int, Field(ge=0, le=365)]
     days_before_max: Annotated[int, Field(ge=0, le=365)] | None = None
-    channels: list[Literal["in_system", "intranet", "notice_board", "email", "sms", "status_page", "managers"]] = Field(min_length=1)
+    channels: list[
+        Literal["in_system", "intranet", "notice_board", "email", "sms", "status_page", "managers"]
+    ] = Field(min_length=1)
     audience: Text | None = None
     responsible: Ref | None = None
 

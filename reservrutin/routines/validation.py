@@ -106,7 +106,9 @@ class DatabaseRegistry:
 
         if ("partners", organisation) not in self._cache:
             self._cache[("partners", organisation)] = set(
-                Organisation.objects.filter(partners__key=organisation).values_list("key", flat=True)
+                Organisation.objects.filter(partners__key=organisation).values_list(
+                    "key", flat=True
+                )
             )
         return self._cache[("partners", organisation)]
 
@@ -153,14 +155,22 @@ def validate_document(
     data = loaded.data
     if not isinstance(data, dict):
         result.errors = [
-            Problem(filename, 1, 1, "", f"expected a mapping with 'schema: {SCHEMA_ID}' at the top, got {_kind(data)}")
+            Problem(
+                filename,
+                1,
+                1,
+                "",
+                f"expected a mapping with 'schema: {SCHEMA_ID}' at the top, got {_kind(data)}",
+            )
         ]
         return result
     if data.get("schema") != SCHEMA_ID:
         mark = loaded.mark_for(("schema",))
         got = f"'{data['schema']}'" if "schema" in data else "nothing"
         result.errors = [
-            Problem(filename, mark.line, mark.column, "schema", f"expected '{SCHEMA_ID}', got {got}")
+            Problem(
+                filename, mark.line, mark.column, "schema", f"expected '{SCHEMA_ID}', got {got}"
+            )
         ]
         return result
     try:
@@ -219,10 +229,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path, bool]:
     node = data
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif last and isinstance(part, str) and _FIELD_NAME.match(part):
@@ -287,11 +296,13 @@ def _map_errors(exc: ValidationError, loaded: Loaded, filename: str) -> list[Pro
     marks: dict[tuple[Path, str], loader.Mark] = {}
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
-        path, absent = _data_path(loc, loaded.data)
+        path, _absent = _data_path(loc, loaded.data)
         kind = err["type"]
         value = err.get("input")
         if kind == "missing":
-            message = f"the field '{path[-1]}' is required" if path else "a required field is missing"
+            message = (
+                f"the field '{path[-1]}' is required" if path else "a required field is missing"
+            )
             mark = loaded.mark_for(path[:-1])
         elif kind == "extra_forbidden":
             model = _model_at(loc[:-1])
@@ -308,7 +319,10 @@ def _map_errors(exc: ValidationError, loaded: Loaded, filename: str) -> list[Pro
                 message = _PATTERN_MEANING[pattern]
             if kind == "string_type" and isinstance(value, int | float | bool | dt.date):
                 message += f", got {_kind(value)} ({value}); put quotes around it"
-            elif not isinstance(value, dict | list) and kind not in ("value_error", "assertion_error"):
+            elif not isinstance(value, dict | list) and kind not in (
+                "value_error",
+                "assertion_error",
+            ):
                 message += f", got {value!r}" if isinstance(value, str) else f", got {_kind(value)}"
             elif isinstance(value, dict | list):
                 message += f", got {_kind(value)}"
@@ -369,15 +383,21 @@ class _Checker:
                 for i, s in enumerate(d.scenarios)
                 for j, t in enumerate(s.timers)
             ],
-            "backup routine key": [(("backup_routines", i, "key"), b.key) for i, b in enumerate(d.backup_routines)],
+            "backup routine key": [
+                (("backup_routines", i, "key"), b.key) for i, b in enumerate(d.backup_routines)
+            ],
             "template key": [(("templates", i, "key"), t.key) for i, t in enumerate(d.templates)],
-            "preparedness key": [(("preparedness", i, "key"), p.key) for i, p in enumerate(d.preparedness)],
+            "preparedness key": [
+                (("preparedness", i, "key"), p.key) for i, p in enumerate(d.preparedness)
+            ],
             "role key": [(("roles", i, "key"), r.key) for i, r in enumerate(d.roles)],
         }
         # Step ids are unique within their scenario or backup routine.
         for path, step in self.steps():
             if step.id:
-                groups.setdefault(f"step id in {format_path(path[:2])}", []).append((path + ("id",), step.id))
+                groups.setdefault(f"step id in {format_path(path[:2])}", []).append(
+                    ((*path, "id"), step.id)
+                )
         if d.planned_outages:
             groups["service window key"] = [
                 (("planned_outages", "service_windows", i, "key"), w.key)
@@ -394,7 +414,10 @@ class _Checker:
                 if key in first:
                     line = self.loaded.mark_for(first[key]).line
                     noun = label.split(" in ")[0]
-                    self.problem(path, f"duplicate {noun} '{key}' (already used on line {line}); expected a unique {noun}")
+                    self.problem(
+                        path,
+                        f"duplicate {noun} '{key}' (already used on line {line}); expected a unique {noun}",
+                    )
                 else:
                     first[key] = path
 
@@ -423,16 +446,25 @@ class _Checker:
                 self.problem(path, f"unknown {what} '{key}'; expected one of: {listed}")
 
         for path, action in self.timer_actions():
-            need(path + ("activate_backup_routine",), action.activate_backup_routine, backups, "backup routine")
-            need(path + ("publish_notice",), action.publish_notice, templates, "template")
+            need(
+                (*path, "activate_backup_routine"),
+                action.activate_backup_routine,
+                backups,
+                "backup routine",
+            )
+            need((*path, "publish_notice"), action.publish_notice, templates, "template")
         for path, step in self.steps():
             if isinstance(step, PublishNoticeStep):
-                need(path + ("template",), step.template, templates, "template")
+                need((*path, "template"), step.template, templates, "template")
             if isinstance(step, InformCallersStep | PhoneQueueBroadcastStep):
-                need(path + ("template",), step.template, templates, "template")
+                need((*path, "template"), step.template, templates, "template")
         for i, b in enumerate(self.doc.backup_routines):
-            need(("backup_routines", i, "then_activate"), b.then_activate, backups, "backup routine")
-            need(("backup_routines", i, "notice_template"), b.notice_template, templates, "template")
+            need(
+                ("backup_routines", i, "then_activate"), b.then_activate, backups, "backup routine"
+            )
+            need(
+                ("backup_routines", i, "notice_template"), b.notice_template, templates, "template"
+            )
 
     def check_backup_cycles(self) -> None:
         following = {b.key: b.then_activate for b in self.doc.backup_routines}
@@ -507,33 +539,33 @@ class _Checker:
                 yield ("scenarios", i, "staff_instructions", j, "role"), "role", instruction.role
         for path, step in self.steps():
             if step.who:
-                yield path + ("who",), "role", step.who
+                yield (*path, "who"), "role", step.who
             if isinstance(step, NotifyStep):
                 for k, role in enumerate(step.notify_roles):
-                    yield path + ("notify_roles", k), "role", role
+                    yield (*path, "notify_roles", k), "role", role
                 if step.if_off_duty:
                     for k, role in enumerate(step.if_off_duty.notify_roles):
-                        yield path + ("if_off_duty", "notify_roles", k), "role", role
+                        yield (*path, "if_off_duty", "notify_roles", k), "role", role
                     if step.if_off_duty.ticket_contact_point:
                         yield (
-                            path + ("if_off_duty", "ticket_contact_point"),
+                            (*path, "if_off_duty", "ticket_contact_point"),
                             "contact_point",
                             step.if_off_duty.ticket_contact_point,
                         )
             elif isinstance(step, ContactSupplierStep):
-                yield path + ("supplier",), "organisation", step.supplier
+                yield (*path, "supplier"), "organisation", step.supplier
                 if step.contact_point:
-                    yield path + ("contact_point",), "contact_point", step.contact_point
+                    yield (*path, "contact_point"), "contact_point", step.contact_point
             elif isinstance(step, CallContactPointStep):
                 for k, c in enumerate(step.contact_points):
-                    yield path + ("contact_points", k, "key"), "contact_point", c.key
+                    yield (*path, "contact_points", k, "key"), "contact_point", c.key
             elif isinstance(step, WaitForInstructionsStep) and step.from_role:
-                yield path + ("from_role",), "role", step.from_role
+                yield (*path, "from_role"), "role", step.from_role
         for path, action in self.timer_actions():
             for k, role in enumerate(action.notify or []):
-                yield path + ("notify", k), "role", role
+                yield (*path, "notify", k), "role", role
             for k, task in enumerate(action.create_tasks or []):
-                yield from self._task_refs(path + ("create_tasks", k), task)
+                yield from self._task_refs((*path, "create_tasks", k), task)
         for i, rule in enumerate(d.resolution):
             for k, task in enumerate(rule.tasks):
                 yield from self._task_refs(("resolution", i, "tasks", k), task)
@@ -541,14 +573,18 @@ class _Checker:
             for j, key in enumerate(b.systems):
                 yield ("backup_routines", i, "systems", j), "system", key
             if b.entered_afterwards:
-                yield from self._back_refs(("backup_routines", i, "entered_afterwards"), b.entered_afterwards)
+                yield from self._back_refs(
+                    ("backup_routines", i, "entered_afterwards"), b.entered_afterwards
+                )
         for i, instruction in enumerate(d.staff_instructions):
             yield ("staff_instructions", i, "role"), "role", instruction.role
         for i, r in enumerate(d.record_types):
             if r.target_system:
                 yield ("record_types", i, "target_system"), "system", r.target_system
             if r.entered_afterwards:
-                yield from self._back_refs(("record_types", i, "entered_afterwards"), r.entered_afterwards)
+                yield from self._back_refs(
+                    ("record_types", i, "entered_afterwards"), r.entered_afterwards
+                )
         for i, item in enumerate(d.preparedness):
             if item.responsible:
                 yield ("preparedness", i, "responsible"), "role", item.responsible
@@ -560,30 +596,36 @@ class _Checker:
                 for j, key in enumerate(w.systems):
                     yield ("planned_outages", "service_windows", i, "systems", j), "system", key
 
-    def _task_refs(self, path: Path, task: Task) -> Iterator[tuple[Path, RefKind | Literal["organisation"], str]]:
+    def _task_refs(
+        self, path: Path, task: Task
+    ) -> Iterator[tuple[Path, RefKind | Literal["organisation"], str]]:
         if task.who:
-            yield path + ("who",), "role", task.who
+            yield (*path, "who"), "role", task.who
 
     def _back_refs(
         self, path: Path, back: BackRegistration
     ) -> Iterator[tuple[Path, RefKind | Literal["organisation"], str]]:
         if back.by_role:
-            yield path + ("by_role",), "role", back.by_role
+            yield (*path, "by_role"), "role", back.by_role
         if back.by_organisation:
-            yield path + ("by_organisation",), "organisation", back.by_organisation
+            yield (*path, "by_organisation"), "organisation", back.by_organisation
 
     def check_registry(self, registry: RegistryKeys) -> None:
         own = self.doc.organisation
         organisations = registry.organisations()
         if own not in organisations:
-            self.problem(("organisation",), f"unknown organisation '{own}'; expected a key from the registry")
+            self.problem(
+                ("organisation",), f"unknown organisation '{own}'; expected a key from the registry"
+            )
             return
         partners = registry.partners(own)
         labels = {"system": "system", "role": "role", "contact_point": "contact point"}
         for path, kind, ref in self.refs():
             if kind == "organisation":
                 if ref not in organisations:
-                    self.problem(path, f"unknown organisation '{ref}'; expected a key from the registry")
+                    self.problem(
+                        path, f"unknown organisation '{ref}'; expected a key from the registry"
+                    )
                 continue
             org, _, key = ref.rpartition(":")
             org = org or own

@@ -40,7 +40,9 @@ def make_demo_registry() -> dict[str, Organisation]:
     orgs: dict[str, Organisation] = {}
     for key in sorted(DEMO.organisations()):
         orgs[key] = Organisation.objects.create(
-            key=key, name=key.replace("-", " ").title(), kind=KINDS.get(key, Organisation.Kind.SUPPLIER)
+            key=key,
+            name=key.replace("-", " ").title(),
+            kind=KINDS.get(key, Organisation.Kind.SUPPLIER),
         )
     for key, partners in DEMO.partner_map.items():
         orgs[key].partners.add(*(orgs[p] for p in partners))
@@ -50,9 +52,13 @@ def make_demo_registry() -> dict[str, Organisation]:
             schedule=office, days=OpeningHours.Days.WORKDAYS, opens="08:00", closes="16:00"
         )
         for system in sorted(DEMO.systems(key)):
-            System.objects.create(organisation=org, key=system, name=system.replace("-", " ").title())
+            System.objects.create(
+                organisation=org, key=system, name=system.replace("-", " ").title()
+            )
         for role in sorted(DEMO.roles(key)):
-            Role.objects.create(organisation=org, key=role, name=role.replace("-", " ").capitalize())
+            Role.objects.create(
+                organisation=org, key=role, name=role.replace("-", " ").capitalize()
+            )
         for point in sorted(DEMO.contact_points(key)):
             ContactPoint.objects.create(
                 organisation=org,
@@ -60,6 +66,8 @@ def make_demo_registry() -> dict[str, Organisation]:
                 name=point.replace("-", " ").capitalize(),
                 kind=ContactPoint.Kind.SERVICE_DESK,
                 phone=PHONES.get((key, point), ""),
-                schedule=office if point in ("anvandarstod-portal", "objektsforvaltare-support") else None,
+                schedule=office
+                if point in ("anvandarstod-portal", "objektsforvaltare-support")
+                else None,
             )
     return orgs

@@ -44,10 +44,15 @@ DEMO = StaticRegistry(
         ),
         **{
             key: _org()
-            for key in (
-                "visma region-skane-it-leverantor aktiv-ortopedteknik tekniska-verken "
-                "svensk-e-identitet phoniro-ab careium-ab"
-            ).split()
+            for key in [
+                "visma",
+                "region-skane-it-leverantor",
+                "aktiv-ortopedteknik",
+                "tekniska-verken",
+                "svensk-e-identitet",
+                "phoniro-ab",
+                "careium-ab",
+            ]
         },
     },
     partner_map={

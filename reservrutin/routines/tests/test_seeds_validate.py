@@ -33,7 +33,9 @@ def test_it_validates_each_seed_without_errors_or_warnings(name: str) -> None:
 
 def test_it_waits_for_instructions_in_region_wide_collapse_lmn_06() -> None:
     """LMN-06: the aids organisation waits for regional IT and takes no planned action."""
-    scenario = next(s for s in _doc("sesam-lmn.yaml").scenarios if s.scope == "region_wide_it_collapse")
+    scenario = next(
+        s for s in _doc("sesam-lmn.yaml").scenarios if s.scope == "region_wide_it_collapse"
+    )
     assert scenario.wait_for_instructions is True
     assert scenario.timers == []
     assert [type(step) for step in scenario.steps] == [WaitForInstructionsStep]
@@ -87,7 +89,9 @@ def test_it_enters_paper_ot_referrals_afterwards_at_the_provider_s2_07() -> None
 
 
 def test_it_picks_contact_point_by_time_of_day_tes_07() -> None:
-    scenario = next(s for s in _doc("treserva-tes.yaml").scenarios if s.key == "oplanerat-driftstopp-tes")
+    scenario = next(
+        s for s in _doc("treserva-tes.yaml").scenarios if s.key == "oplanerat-driftstopp-tes"
+    )
     step = scenario.steps[0]
     assert isinstance(step, CallContactPointStep)
     assert [(c.key, c.when) for c in step.contact_points] == [
@@ -109,7 +113,11 @@ def test_it_applies_after_3_hours_sp_03() -> None:
 
 
 def test_it_spans_the_region_and_its_municipalities_sp_01() -> None:
-    assert _doc("lifecare-sp.yaml").organisations == ["region-norrbotten", "lulea-kommun", "pitea-kommun"]
+    assert _doc("lifecare-sp.yaml").organisations == [
+        "region-norrbotten",
+        "lulea-kommun",
+        "pitea-kommun",
+    ]
 
 
 def test_it_lists_the_causes_of_outages_sod_02() -> None:
@@ -129,7 +137,11 @@ def test_it_has_the_monthly_patch_wednesday_window_sod_05() -> None:
     planned = _doc("soderkoping-lifecare-phoniro.yaml").planned_outages
     assert planned is not None
     (window,) = planned.service_windows
-    assert (window.rrule, window.starts, window.ends) == ("FREQ=MONTHLY;BYDAY=+2WE", "10:00", "12:00")
+    assert (window.rrule, window.starts, window.ends) == (
+        "FREQ=MONTHLY;BYDAY=+2WE",
+        "10:00",
+        "12:00",
+    )
 
 
 def test_it_asks_self_check_questions_before_a_report_sod_11() -> None:

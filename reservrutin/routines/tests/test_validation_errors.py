@@ -62,7 +62,9 @@ def test_it_asks_to_quote_a_numeric_version() -> None:
 
 def test_it_lists_the_allowed_fields_for_an_unknown_field() -> None:
     (error,) = check("sytems: []\n")
-    assert error.startswith("t.yaml:7:1: sytems: unknown field 'sytems'; expected one of: schema, key,")
+    assert error.startswith(
+        "t.yaml:7:1: sytems: unknown field 'sytems'; expected one of: schema, key,"
+    )
 
 
 def test_it_points_at_the_mapping_of_a_missing_field() -> None:
@@ -77,12 +79,16 @@ def test_it_points_at_the_mapping_of_a_missing_field() -> None:
                 what: Ring
         """
     )
-    assert errors == ["t.yaml:12:9: scenarios[0].steps[0].notify_roles: the field 'notify_roles' is required"]
+    assert errors == [
+        "t.yaml:12:9: scenarios[0].steps[0].notify_roles: the field 'notify_roles' is required"
+    ]
 
 
 def test_it_rejects_duplicate_keys() -> None:
     errors = check("title: Again\n")
-    assert errors == ["t.yaml:7:1: title: duplicate key 'title' (first written on line 3); each key may appear once"]
+    assert errors == [
+        "t.yaml:7:1: title: duplicate key 'title' (first written on line 3); each key may appear once"
+    ]
 
 
 def test_it_rejects_duplicate_ids() -> None:
@@ -96,7 +102,9 @@ def test_it_rejects_duplicate_ids() -> None:
           - {key: n, kind: notice, text: y}
         """
     )
-    assert any("scenarios[1].key: duplicate scenario key 'a' (already used on line 8)" in e for e in errors)
+    assert any(
+        "scenarios[1].key: duplicate scenario key 'a' (already used on line 8)" in e for e in errors
+    )
     assert any("scenarios[0].steps[1].id: duplicate step id 's'" in e for e in errors)
     assert any("templates[1].key: duplicate template key 'n'" in e for e in errors)
 
@@ -123,7 +131,9 @@ def test_it_rejects_unknown_references_to_the_registry() -> None:
     assert errors[0].startswith(
         "t.yaml:13:14: scenarios[0].steps[0].who: unknown role 'kundtjanst' in region-skane; expected one of: forskrivare,"
     )
-    assert any("if_off_duty.ticket_contact_point: unknown contact point 'helpdesk'" in e for e in errors)
+    assert any(
+        "if_off_duty.ticket_contact_point: unknown contact point 'helpdesk'" in e for e in errors
+    )
     assert any("steps[1].supplier: unknown organisation 'nobody'" in e for e in errors)
 
 
@@ -141,7 +151,9 @@ def test_it_accepts_qualified_keys_of_partner_organisations_sp_01() -> None:
     registry.orgs["lulea-kommun"]["roles"].add("socialtjanst")
     try:
         text = (
-            HEAD.replace("region-skane", "region-norrbotten").replace("[sesam-lmn]", "[lifecare-sp]")
+            HEAD.replace("region-skane", "region-norrbotten").replace(
+                "[sesam-lmn]", "[lifecare-sp]"
+            )
             + "roles: [{key: 'lulea-kommun:socialtjanst'}, {key: 'linkoping:medarbetare'}]\n"
         )
         errors = validate_document(text, filename="t.yaml", registry=registry).errors
@@ -165,8 +177,13 @@ def test_it_rejects_unknown_backup_routines_and_templates() -> None:
                 actions: [{activate_backup_routine: missing}]
         """
     )
-    assert any("steps[0].template: unknown template 'nope'; expected one of: none are defined" in e for e in errors)
-    assert any("actions[0].activate_backup_routine: unknown backup routine 'missing'" in e for e in errors)
+    assert any(
+        "steps[0].template: unknown template 'nope'; expected one of: none are defined" in e
+        for e in errors
+    )
+    assert any(
+        "actions[0].activate_backup_routine: unknown backup routine 'missing'" in e for e in errors
+    )
 
 
 def test_it_rejects_a_cycle_of_backup_routines() -> None:
@@ -195,7 +212,9 @@ def test_it_warns_about_a_timer_without_action() -> None:
             timers: [{key: t, after: 30min}]
         """
     )
-    assert found == ["t.yaml:12:14: scenarios[0].timers[0]: timer 't' has no actions; it will fire and do nothing"]
+    assert found == [
+        "t.yaml:12:14: scenarios[0].timers[0]: timer 't' has no actions; it will fire and do nothing"
+    ]
 
 
 def test_it_warns_about_a_scenario_without_steps_unless_waiting_lmn_06() -> None:
@@ -252,7 +271,11 @@ def test_it_requires_the_schema_line() -> None:
 
 def test_it_keeps_yes_and_times_as_text() -> None:
     """YAML 1.1 would read ``no`` as false and ``10:00`` as 600; routines are Swedish text."""
-    text = seed_texts()["soderkoping-lifecare-phoniro.yaml"].decode().replace('starts: "10:00"', "starts: 10:00")
+    text = (
+        seed_texts()["soderkoping-lifecare-phoniro.yaml"]
+        .decode()
+        .replace('starts: "10:00"', "starts: 10:00")
+    )
     result = validate_document(text, filename="s.yaml")
     assert result.errors == []
     assert result.document is not None and result.document.planned_outages is not None

@@ -11,7 +11,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reservrutin.routines import schema
-from reservrutin.routines.actions import RoutineRejected, approve_version, export_text, import_routine
+from reservrutin.routines.actions import (
+    RoutineRejected,
+    approve_version,
+    export_text,
+    import_routine,
+)
 from reservrutin.routines.models import RoutineVersion
 from reservrutin.routines.validation import DatabaseRegistry, validate_document
 
@@ -67,7 +72,9 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"{name}: ok")
         if failed:
-            raise CommandError(f"{failed} of {len(options['files'])} file(s) have errors", returncode=1)
+            raise CommandError(
+                f"{failed} of {len(options['files'])} file(s) have errors", returncode=1
+            )
 
     def do_import(self, options: dict[str, Any]) -> None:
         name = options["file"]
@@ -85,17 +92,23 @@ class Command(BaseCommand):
             self.stderr.write(f"warning: {problem}")
         version = imported.version
         verb = "imported as" if imported.created else "unchanged, already"
-        self.stdout.write(f"{version.routine.organisation.key}/{version.routine.key}: {verb} version {version.number}")
+        self.stdout.write(
+            f"{version.routine.organisation.key}/{version.routine.key}: {verb} version {version.number}"
+        )
         if options["approve"]:
             approve_version(version, by=None)
             self.stdout.write(f"version {version.number} is now in force")
 
     def do_export(self, options: dict[str, Any]) -> None:
-        versions = RoutineVersion.objects.filter(routine__key=options["key"]).select_related("routine__organisation")
+        versions = RoutineVersion.objects.filter(routine__key=options["key"]).select_related(
+            "routine__organisation"
+        )
         if options["org"]:
             versions = versions.filter(routine__organisation__key=options["org"])
         if len({v.routine_id for v in versions}) > 1:
-            raise CommandError(f"several organisations have a routine '{options['key']}'; give --org")
+            raise CommandError(
+                f"several organisations have a routine '{options['key']}'; give --org"
+            )
         if options["number"] is not None:
             version = versions.filter(number=options["number"]).first()
         else:
@@ -108,7 +121,9 @@ class Command(BaseCommand):
         text = schema_text()
         if options["check"]:
             if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
-                raise CommandError(f"{SCHEMA_PATH} is out of date; run: routine schema", returncode=1)
+                raise CommandError(
+                    f"{SCHEMA_PATH} is out of date; run: routine schema", returncode=1
+                )
             self.stdout.write(f"{SCHEMA_PATH} is up to date")
             return
         SCHEMA_PATH.parent.mkdir(parents=True, exist_ok=True)
