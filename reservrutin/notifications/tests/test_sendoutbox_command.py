@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stdout
+from unittest import mock
 
 from django.core.management import call_command
 
@@ -9,13 +10,19 @@ from reservrutin.notifications.models import OutboxMessage
 from reservrutin.notifications.tests.helpers import OutboxTestCase, make_message
 from reservrutin.workers.models import WorkerHeartbeat
 
+COMMAND = "reservrutin.notifications.management.commands.sendoutbox"
+
 
 class SendOutboxCommandTests(OutboxTestCase):
     def test_it_drains_the_outbox_and_writes_a_heartbeat(self) -> None:
         make_message(dedupe_key="a")
         make_message(dedupe_key="b")
         out = io.StringIO()
-        with redirect_stdout(io.StringIO()):
+        with (
+            redirect_stdout(io.StringIO()),
+            # It would close the test's transaction-bound connection on PostgreSQL.
+            mock.patch(f"{COMMAND}.close_old_connections"),
+        ):
             call_command("sendoutbox", "--once", stdout=out)
         self.assertEqual(OutboxMessage.objects.filter(status="sent").count(), 2)
         self.assertIn("stopped after 2 message(s)", out.getvalue())
