@@ -33,9 +33,8 @@ def at(hour: int, minute: int = 0, day: dt.date = DAY) -> Any:
 
 def load_demo_data() -> None:
     from reservrutin.registry.demo.load import load
-    from reservrutin.routines.demo import load_demo
-
     from reservrutin.registry.models import Role
+    from reservrutin.routines.demo import load_demo
 
     with time_machine.travel(local(6), tick=False):
         orgs = load()

@@ -11,7 +11,9 @@ class LifecareSpTest(DemoTestCase):
     def test_it_sp_03_applies_the_discharge_routine_after_three_hours_not_before(self) -> None:
         peter = self.user("peter.wiklund")
         with at(8):
-            submitted = self.report("region-norrbotten", ["lifecare-sp"], by=self.user("anna.lundqvist"))
+            submitted = self.report(
+                "region-norrbotten", ["lifecare-sp"], by=self.user("anna.lundqvist")
+            )
             outage = confirm_outage(submitted.outage, by=peter, scenario_key="lifecare-sp-ur-drift")
         # The timer's condition is "always": a prognosis does not hold it back.
         with at(9):
@@ -26,5 +28,7 @@ class LifecareSpTest(DemoTestCase):
         self.assertEqual(Activation.objects.get(outage=outage).backup_key, "samverkan-per-telefon")
         # SP-04/SP-06: the ward's phone tasks exist.
         self.assertTrue(
-            Task.objects.filter(outage=outage, role_key="slutenvard", instruction__contains="utskrivningsklar").exists()
+            Task.objects.filter(
+                outage=outage, role_key="slutenvard", instruction__contains="utskrivningsklar"
+            ).exists()
         )

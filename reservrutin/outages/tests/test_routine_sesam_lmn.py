@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reservrutin.outages.models import Activation, Escalation, Outage, Task, Timer, TimelineEntry
+from reservrutin.outages.models import Activation, Escalation, Outage, Task, TimelineEntry, Timer
 from reservrutin.outages.tests.helpers import DemoTestCase, at, local
 from reservrutin.registry.models import RoleAssignment
 
@@ -10,7 +10,9 @@ from reservrutin.registry.models import RoleAssignment
 class SesamLmnTest(DemoTestCase):
     def setUp(self) -> None:
         # The system owner is on leave: nobody holds the role today (LMN-07's "not on duty").
-        RoleAssignment.objects.filter(role__key="systemansvarig", user__username="eva.lind").delete()
+        RoleAssignment.objects.filter(
+            role__key="systemansvarig", user__username="eva.lind"
+        ).delete()
         self.sara = self.user("sara.holm")
 
     def start(self) -> Outage:
@@ -47,11 +49,11 @@ class SesamLmnTest(DemoTestCase):
             Escalation.objects.filter(outage=outage, contact_point__key="servicedesk").exists()
         )
         # ... and the supplier is contacted (Visma has no e-mail contact: a task).
-        self.assertTrue(
-            Task.objects.filter(outage=outage, instruction__contains="Visma").exists()
-        )
+        self.assertTrue(Task.objects.filter(outage=outage, instruction__contains="Visma").exists())
         # LMN-08: customer service gets the script for callers.
-        callers = Task.objects.get(outage=outage, source_key="server-oatkomlig:informera-inringande")
+        callers = Task.objects.get(
+            outage=outage, source_key="server-oatkomlig:informera-inringande"
+        )
         self.assertIn("Vi ber dig avvakta", callers.script)
         self.assertEqual(callers.role_key, "kundservice")
 
@@ -74,7 +76,9 @@ class SesamLmnTest(DemoTestCase):
         self.assertEqual(len(notices), 1, notices)
         self.assertIn("kontakta Kundservice", notices[0])
         self.assertTrue(
-            Task.objects.filter(outage=outage, instruction__contains="akuta förskrivningar").exists()
+            Task.objects.filter(
+                outage=outage, instruction__contains="akuta förskrivningar"
+            ).exists()
         )
 
         # The worker is idempotent: running it again changes nothing.

@@ -33,7 +33,9 @@ class SesamS2Test(DemoTestCase):
         outage.refresh_from_db()
         self.assertEqual(outage.status, Outage.Status.BACKUP_ACTIVE)
         self.assertEqual(Activation.objects.get(outage=outage).backup_key, "akuta-ot-remisser")
-        provider = Task.objects.get(outage=outage, source_key="akuta-ot-remisser:meddela-aktiv-ortopedteknik")
+        provider = Task.objects.get(
+            outage=outage, source_key="akuta-ot-remisser:meddela-aktiv-ortopedteknik"
+        )
         self.assertIn("Aktiv Ortopedteknik", provider.instruction)
         self.assertEqual(provider.role_key, "hjalpmedel-administration")
         paper = Task.objects.get(outage=outage, source_key="akuta-ot-remisser:pappersremiss")
@@ -50,11 +52,17 @@ class SesamS2Test(DemoTestCase):
         outage = self.start()
         eva = Escalation.objects.get(outage=outage, person__username="eva.lind")
         self.assertEqual(eva.level, 0)
-        self.assertFalse(Task.objects.filter(outage=outage, source_key="ticket:servicedesk").exists())
-        self.assertFalse(Escalation.objects.filter(outage=outage, person__username="johan.berg").exists())
+        self.assertFalse(
+            Task.objects.filter(outage=outage, source_key="ticket:servicedesk").exists()
+        )
+        self.assertFalse(
+            Escalation.objects.filter(outage=outage, person__username="johan.berg").exists()
+        )
         with at(9, 14):
             self.run_worker()
-        self.assertFalse(Escalation.objects.filter(outage=outage, person__username="johan.berg").exists())
+        self.assertFalse(
+            Escalation.objects.filter(outage=outage, person__username="johan.berg").exists()
+        )
         with at(9, 15):
             self.run_worker()
         johan = Escalation.objects.get(outage=outage, person__username="johan.berg")
@@ -72,7 +80,9 @@ class SesamS2Test(DemoTestCase):
         self.assertEqual(eva.acknowledged_by.username, "eva.lind")
         with at(10):
             self.run_worker()
-        self.assertFalse(Escalation.objects.filter(outage=outage, person__username="johan.berg").exists())
+        self.assertFalse(
+            Escalation.objects.filter(outage=outage, person__username="johan.berg").exists()
+        )
         self.assertTrue(outage.timeline.filter(kind=TimelineEntry.Kind.ACKNOWLEDGED).exists())
 
     def test_it_rejects_a_forged_acknowledge_token(self) -> None:

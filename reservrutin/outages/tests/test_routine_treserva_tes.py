@@ -24,7 +24,9 @@ class TreservaTesTest(DemoTestCase):
         mikael = self.user("mikael.sund")
         with at(19):
             submitted = self.report("linkoping", ["tes"], by=self.user("jonas.strom"))
-            outage = confirm_outage(submitted.outage, by=mikael, scenario_key="oplanerat-driftstopp-tes")
+            outage = confirm_outage(
+                submitted.outage, by=mikael, scenario_key="oplanerat-driftstopp-tes"
+            )
         task = Task.objects.get(outage=outage, source_key="oplanerat-driftstopp-tes:rapportera")
         self.assertIn("013-20 70 00", task.script)
 
@@ -39,12 +41,16 @@ class TreservaTesTest(DemoTestCase):
     def test_it_tes_10_asks_employees_to_back_register_after_six_hours(self) -> None:
         outage = self._outage_resolved_after(6)
         self.assertEqual(outage.status, Outage.Status.BACK_REGISTRATION)
-        roles = set(outage.tasks.filter(source=Task.Source.RESOLUTION).values_list("role_key", flat=True))
+        roles = set(
+            outage.tasks.filter(source=Task.Source.RESOLUTION).values_list("role_key", flat=True)
+        )
         self.assertEqual(roles, {"medarbetare", "administrator"})
 
     def test_it_tes_10_leaves_back_registration_to_the_administrations_after_eleven_hours(
         self,
     ) -> None:
         outage = self._outage_resolved_after(11)
-        roles = set(outage.tasks.filter(source=Task.Source.RESOLUTION).values_list("role_key", flat=True))
+        roles = set(
+            outage.tasks.filter(source=Task.Source.RESOLUTION).values_list("role_key", flat=True)
+        )
         self.assertEqual(roles, {"forvaltningarna"})

@@ -81,8 +81,11 @@ class ClaimTest(BaseTestCase):
         self.assertEqual(Task.objects.filter(outage=self.outage).count(), 1)
 
     def test_it_pushes_a_failing_timer_forward_and_reraises(self) -> None:
-        with at(10), mock.patch(
-            "reservrutin.outages.actions.apply_timer", side_effect=RuntimeError("bad routine")
+        with (
+            at(10),
+            mock.patch(
+                "reservrutin.outages.actions.apply_timer", side_effect=RuntimeError("bad routine")
+            ),
         ):
             with self.assertRaises(RuntimeError):
                 worker.fire_one()

@@ -46,7 +46,7 @@ class ConcurrentWorkersTest(TransactionTestCase):
                 barrier.wait()
                 while worker.fire_one():
                     pass
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 errors.append(exc)
             finally:
                 conn.close()
