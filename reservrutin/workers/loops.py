@@ -13,6 +13,8 @@ from django.utils.module_loading import import_string
 
 LOOPS: dict[str, str] = {
     "sendoutbox": "reservrutin.notifications.worker.send_one",
+    "runtimers": "reservrutin.outages.worker.fire_one",
+    "escalations": "reservrutin.outages.worker.escalate_one",
     "mirrorstatus": "reservrutin.statuspage.worker.mirror_one",
 }
 
