@@ -310,7 +310,7 @@ class DischargeReport(models.Model):
     ward = models.CharField(_("avdelning"), max_length=200)
     ward_phone = models.CharField(_("avdelningens telefon"), max_length=40)
     caller_name = models.CharField(_("vem ringde"), max_length=200)
-    caller_organisation = models.CharField(_("den som ringdes organisation"), max_length=200)
+    caller_organisation = models.CharField(_("organisation för den som ringde"), max_length=200)
     receiver_name = models.CharField(_("till/från vem"), max_length=200)
     receiver_organisation = models.CharField(_("mottagarens organisation"), max_length=200)
     call_at = models.DateTimeField(_("tid för samtalet"))

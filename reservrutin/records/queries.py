@@ -56,7 +56,13 @@ def note_time(back_registration: BackRegistration) -> dt.datetime:
 def queue(records: QuerySet[DowntimeRecord]) -> QuerySet[BackRegistration]:
     return (
         BackRegistration.objects.filter(record__in=records)
-        .select_related("record__unit", "record__outage", "responsible", "record__corrects")
+        .select_related(
+            "record__unit",
+            "record__outage",
+            "record__organisation",
+            "responsible",
+            "record__corrects",
+        )
         .order_by("status", "due_at", "id")
     )
 

@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('ward', models.CharField(max_length=200, verbose_name='avdelning')),
                 ('ward_phone', models.CharField(max_length=40, verbose_name='avdelningens telefon')),
                 ('caller_name', models.CharField(max_length=200, verbose_name='vem ringde')),
-                ('caller_organisation', models.CharField(max_length=200, verbose_name='den som ringdes organisation')),
+                ('caller_organisation', models.CharField(max_length=200, verbose_name='organisation för den som ringde')),
                 ('receiver_name', models.CharField(max_length=200, verbose_name='till/från vem')),
                 ('receiver_organisation', models.CharField(max_length=200, verbose_name='mottagarens organisation')),
                 ('call_at', models.DateTimeField(verbose_name='tid för samtalet')),
