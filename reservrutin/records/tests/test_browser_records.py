@@ -39,7 +39,7 @@ def setup_world() -> tuple[Organisation, Unit, Outage]:
 
 
 def test_it_transcribes_reassigns_and_marks_done_with_the_note(browser_page) -> None:
-    org, unit, outage = setup_world()
+    _org, _unit, outage = setup_world()
     event = clock.local(outage.started_at + dt.timedelta(hours=1, minutes=40))
     browser_page.login("nora", PASSWORD)
     browser_page.goto(f"/org/region-a/efterregistrering/ny/?outage={outage.code}&unit=avd-12")
@@ -83,7 +83,7 @@ def test_it_transcribes_reassigns_and_marks_done_with_the_note(browser_page) -> 
 
 
 def test_it_documents_a_discharge_phone_report(browser_page) -> None:
-    org, unit, outage = setup_world()
+    _org, _unit, outage = setup_world()
     call = clock.local(outage.started_at + dt.timedelta(hours=2))
     browser_page.login("nora", PASSWORD)
     browser_page.goto(f"/org/region-a/utskrivningsklar/ny/?outage={outage.code}&unit=avd-12")
