@@ -442,20 +442,28 @@ def mark_cannot_be_done(
 REMIND_EVERY = dt.timedelta(days=1)
 
 
-def _enqueue_reminder(*, to: User, subject: str, body: str, dedupe_key: str) -> None:
-    """Queue a reminder to ``to``. INTEGRATION POINT: on main, call
-    ``reservrutin.notifications.actions.enqueue_message(...)`` here (it lives on branch
-    ``notifications``). Until then the intent is kept as an audit event, written in the
-    caller's transaction, so no reminder is lost and the integrator can see what to send.
-    No personal data goes into it: the record number and unit only.
-    """
-    record_event(
-        "records.reminder_queued",
-        actor=None,
-        obj=to,
+def _enqueue_reminder(
+    *, to: User, subject: str, body: str, dedupe_key: str, record: DowntimeRecord
+) -> None:
+    """Queue a reminder e-mail to ``to`` through the outbox, in the caller's transaction.
+    No personal data goes into it: the record number and unit only."""
+    from django.conf import settings
+
+    from reservrutin.notifications.actions import enqueue_message
+
+    if not to.email:
+        record_event("records.reminder_undeliverable", actor=None, obj=to, dedupe_key=dedupe_key)
+        return
+    enqueue_message(
+        kind="email",
+        recipient=to.email,
         subject=subject,
-        body=body,
+        body=body.replace("/efterregistrering/", settings.SITE_URL + "/efterregistrering/"),
         dedupe_key=dedupe_key,
+        organisation=record.organisation,
+        is_exercise=bool(record.outage and record.outage.is_exercise),
+        source="records.reminder",
+        reference=record,
     )
 
 
@@ -502,6 +510,7 @@ def remind_overdue() -> bool:
                 "due": due_local.strftime("%Y-%m-%d %H:%M"),
             },
             dedupe_key=f"records.reminder:{candidate.code}:{clock.local(now).date()}",
+            record=record,
         )
         return True
 

@@ -16,6 +16,7 @@ LOOPS: dict[str, str] = {
     "runtimers": "reservrutin.outages.worker.fire_one",
     "escalations": "reservrutin.outages.worker.escalate_one",
     "mirrorstatus": "reservrutin.statuspage.worker.mirror_one",
+    "backregistration-reminders": "reservrutin.records.actions.remind_overdue",
 }
 
 

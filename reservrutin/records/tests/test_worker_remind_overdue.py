@@ -7,7 +7,7 @@ from unittest import mock
 
 import time_machine
 
-from reservrutin.audit.models import AuditEvent
+from reservrutin.notifications.models import OutboxMessage
 from reservrutin.records import actions
 from reservrutin.records.models import BackRegistration
 from reservrutin.records.tests.helpers import NEXT_MORNING, RecordsTestCase
@@ -36,7 +36,10 @@ class RemindOverdueTests(RecordsTestCase):
         # No personal data in a message: no name, no identity number.
         self.assertNotIn("Tolvan", kwargs["body"] + kwargs["subject"])
         self.assertNotIn("1212", kwargs["body"].replace(record.number, ""))
-        self.assertTrue(AuditEvent.objects.filter(action="records.reminder_queued").exists())
+        message = OutboxMessage.objects.get(source="records.reminder")
+        self.assertEqual(message.recipient, self.alice.email)
+        self.assertIn(record.number, message.subject)
+        self.assertIn("/efterregistrering/", message.body)
         with time_machine.travel(late + dt.timedelta(days=1, minutes=1), tick=False):
             self.assertTrue(actions.remind_overdue())
 
