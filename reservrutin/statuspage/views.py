@@ -7,6 +7,7 @@ carries no requests to other hosts, so it can also be written out as static file
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -35,9 +36,10 @@ def _system(organisation: Organisation, key: str | None) -> System | None:
     return get_object_or_404(System, organisation=organisation, key=key, public=True)
 
 
-def _html(template: str, context: dict[str, Any], lang: str) -> tuple[bytes, str]:
+def _html(template: str, context: Callable[[], dict[str, Any]], lang: str) -> tuple[bytes, str]:
+    # The context is built inside the language override: it holds translated labels.
     with translation.override(lang):
-        body = render_to_string(template, {**context, "lang": lang})
+        body = render_to_string(template, {**context(), "lang": lang})
     return body.encode(), "text/html; charset=utf-8"
 
 
@@ -51,7 +53,7 @@ def page(
         [organisation],
         lambda: _html(
             "statuspage/page.html",
-            {
+            lambda: {
                 "organisation": organisation,
                 "system": system,
                 "partners": list(organisation.partners.care().order_by("name")),
@@ -70,7 +72,11 @@ def combined(organisation: Organisation, *, lang: str = "sv") -> Rendered:
         organisations,
         lambda: _html(
             "statuspage/page.html",
-            {"organisation": organisation, "combined": True, **queries.status(organisations)},
+            lambda: {
+                "organisation": organisation,
+                "combined": True,
+                **queries.status(organisations),
+            },
             lang,
         ),
     )
@@ -83,7 +89,7 @@ def widget(organisation: Organisation, *, include: bool, system_key: str | None 
         [organisation],
         lambda: _html(
             "statuspage/widget_include.html" if include else "statuspage/widget.html",
-            {
+            lambda: {
                 "organisation": organisation,
                 "system": system,
                 "site_url": settings.SITE_URL,
