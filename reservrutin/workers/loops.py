@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 
 LOOPS: dict[str, str] = {
     "sendoutbox": "reservrutin.notifications.worker.send_one",
+    "plannedevents": "reservrutin.statuspage.worker.fire_planned_event",
 }
 
 
