@@ -456,7 +456,7 @@ def register_subscriber(
         obj=sub,
         organisation=organisation,
         channel=channel,
-        address=address,
+        recipient=address,
         triggers=triggers,
     )
     return SubscribeResult(sub, webhook_secret=secret)
