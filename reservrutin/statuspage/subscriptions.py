@@ -274,14 +274,27 @@ def subscribe(
         return SubscribeResult(existing)
 
     activate_now = channel in (Channel.WEBHOOK, Channel.TEAMS)
-    sub = existing or Subscription(organisation=organisation, created_at=now)
-    sub.scope, sub.system, sub.unit = scope, system, unit
-    sub.channel, sub.address, sub.triggers = channel, address, triggers
-    sub.status = Subscription.Status.ACTIVE if activate_now else Subscription.Status.PENDING
-    sub.confirmed_at = now if activate_now else None
     secret = generate_webhook_secret() if channel == Channel.WEBHOOK else ""
-    sub.webhook_secret = secret
-    sub.save()
+    if existing is not None:
+        # Still pending (only e-mail and SMS wait): take the new choices, send a new link
+        # or code below.
+        sub = existing
+        sub.triggers = triggers
+        sub.save(update_fields=["triggers"])
+    else:
+        sub = Subscription.objects.create(
+            organisation=organisation,
+            scope=scope,
+            system=system,
+            unit=unit,
+            channel=channel,
+            address=address,
+            triggers=triggers,
+            webhook_secret=secret,
+            status=Subscription.Status.ACTIVE if activate_now else Subscription.Status.PENDING,
+            confirmed_at=now if activate_now else None,
+            created_at=now,
+        )
     sub.unit_systems.set(unit_systems)
 
     if channel == Channel.EMAIL:

@@ -280,3 +280,17 @@ class RegisterSubscriberTests(BaseTestCase):
                 self.org_a, by=self.carl, channel="email", address="e@example.org",
                 triggers=["new_outage"], scope="unit", unit=self.unit_a,
             )  # fmt: skip
+
+
+class PendingAgainTests(BaseTestCase):
+    def test_asking_again_while_pending_reuses_the_row_and_sends_a_new_link(self) -> None:
+        first = subscriptions.subscribe(
+            self.org_a, channel="email", address="eva@example.org", triggers=["resolved"]
+        ).subscription
+        again = subscriptions.subscribe(
+            self.org_a, channel="email", address="eva@example.org", triggers=["every_update"]
+        ).subscription
+        self.assertEqual(again.pk, first.pk)
+        again.refresh_from_db()
+        self.assertEqual(again.triggers, ["every_update"])
+        self.assertEqual(OutboxMessage.objects.filter(kind="email").count(), 2)
