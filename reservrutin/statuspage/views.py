@@ -184,6 +184,21 @@ def api_status(organisation: Organisation, *, system_key: str | None = None) -> 
     )
 
 
+def ical(organisation: Organisation, *, system_key: str | None = None) -> Rendered:
+    """The planned outages as an iCalendar feed (RFC 5545; recurring windows as RRULE)."""
+    from reservrutin.statuspage.planned import planned_to_ical
+
+    system = _system(organisation, system_key)
+    return rendered(
+        f"ical:{system_key or ''}",
+        [organisation],
+        lambda: (
+            planned_to_ical(organisation, [system] if system else None),
+            "text/calendar; charset=utf-8",
+        ),
+    )
+
+
 def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode()
 
@@ -236,6 +251,11 @@ def json_feed_view(request: HttpRequest, org: str, system: str | None = None) ->
     response = respond(request, json_feed(_organisation(org), system_key=system))
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_safe
+def ical_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
+    return respond(request, ical(_organisation(org), system_key=system))
 
 
 @require_safe
