@@ -308,6 +308,38 @@ def correct_record(
     """
     if access.visible_records(by).filter(pk=original.pk).count() == 0:
         raise PermissionDenied("Cannot see the original.")
+    with transaction.atomic():
+        correction = _capture_correction(
+            original,
+            event_at=event_at,
+            written_by_name=written_by_name,
+            content=content,
+            idempotency_key=idempotency_key,
+            by=by,
+            subject=subject,
+            target_system=target_system,
+        )
+        report = getattr(original, "discharge_report", None)
+        if report is not None and not hasattr(correction, "discharge_report"):
+            # A corrected phone report is still a phone report: keep the call's facts so the
+            # patient stays in the payment overview (SP-06, SP-12).
+            report.pk = None
+            report.record = correction
+            report.save()
+    return correction
+
+
+def _capture_correction(
+    original: DowntimeRecord,
+    *,
+    event_at: dt.datetime,
+    written_by_name: str,
+    content: str,
+    idempotency_key: str,
+    by: User,
+    subject: Subject | None,
+    target_system: System | None,
+) -> DowntimeRecord:
     return capture_record(
         outage=original.outage,
         unit=original.unit,

@@ -90,3 +90,22 @@ class PaymentOverviewTests(RecordsTestCase):
             list(DailyAmount.objects.values_list("year", "amount_sek", "regulation", "source_url")),
             [(a.year, a.amount_sek, a.regulation, a.source_url) for a in SOCIALSTYRELSEN_AMOUNTS],
         )
+
+    def test_sp_12_a_corrected_phone_report_keeps_the_patient_in_the_overview(self) -> None:
+        """A rättelse of a phone report keeps the call's facts, so payment is still watched."""
+        from reservrutin.records.models import DowntimeRecord
+
+        self.call(Kind.READY_FOR_DISCHARGE, at(18, 10))
+        original = DowntimeRecord.objects.get()
+        correction = actions.correct_record(
+            original,
+            event_at=original.event_at,
+            written_by_name="Nora",
+            content="Rättelse: fel avdelningsnummer i anteckningen.",
+            idempotency_key=key(),
+            by=self.alice,
+        )
+        self.assertEqual(correction.discharge_report.call_at, at(18, 10))
+        self.assertEqual(original.discharge_report.call_at, at(18, 10))  # original untouched
+        [row] = queries.payment_overview(self.unit_a, self.outage, now=at(25, 12))
+        self.assertEqual(row.ready_at, at(18, 10))
