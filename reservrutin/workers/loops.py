@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 LOOPS: dict[str, str] = {
     "sendoutbox": "reservrutin.notifications.worker.send_one",
     "mirrorstatus": "reservrutin.statuspage.worker.mirror_one",
+    "remindreadiness": "reservrutin.readiness.worker.remind_overdue",
 }
 
 
