@@ -1,11 +1,13 @@
-"""Outages and their append-only timeline.
+"""Outages, their append-only timeline, and the engine rows around them: reports, timers,
+tasks, escalations, activations of backup routines and the history of prognoses.
 
-The engine around them (reports, timers, escalation, tasks, activations, review) builds on
-these two rows; see docs/outages.md.
+State changes live in ``actions.py``; the ``runtimers`` worker (``worker.py``) fires due
+timers and escalations. See docs/outages.md.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -87,6 +89,16 @@ class Outage(models.Model):
         blank=True,
         related_name="+",
     )
+    #: The routine version the steps and timers were taken from, so a later version of the
+    #: routine cannot change what an outage already did (and the review can say which applied).
+    routine_version = models.ForeignKey(
+        "routines.RoutineVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rutinversion"),
+    )
 
     objects = OutageQuerySet.as_manager()
 
@@ -109,6 +121,14 @@ class Outage(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {
+            self.Status.REPORTED,
+            self.Status.CONFIRMED,
+            self.Status.BACKUP_ACTIVE,
+        }
 
 
 class TimelineEntry(models.Model):
@@ -163,3 +183,364 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def unverified(self) -> ReportQuerySet:
+        return self.filter(is_verified=False)
+
+
+class Report(models.Model):
+    """One person's fault report (felanmälan), attached to an outage.
+
+    A signed-in reporter is ``reporter``; a report made without signing in (SOD-10: the
+    login itself is what is broken) carries only ``reporter_name`` and ``reporter_phone``
+    and stays unverified until a coordinator confirms it. ``on_behalf_of_caller`` marks a
+    report customer service makes for someone who phoned in (LMN-04). ``idempotency_key``
+    comes from the form, so a double submission creates one report.
+    """
+
+    class FaultType(models.TextChoices):
+        CANNOT_LOG_IN = "cannot_log_in", _("Det går inte att logga in")
+        UNREACHABLE = "unreachable", _("Systemet går inte att nå")
+        FUNCTION_BROKEN = "function_broken", _("En funktion fungerar inte")
+        SLOW = "slow", _("Systemet är mycket långsamt")
+        DEVICE = "device", _("Fel på dator, mobil eller surfplatta")
+        OTHER = "other", _("Annat")
+
+    class Extent(models.TextChoices):
+        ONLY_ME = "only_me", _("Bara jag")
+        MY_UNIT = "my_unit", _("Min enhet")
+        SEVERAL_UNITS = "several_units", _("Flera enheter")
+        EVERYONE = "everyone", _("Alla användare")
+        UNKNOWN = "unknown", _("Vet inte")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    outage = models.ForeignKey(
+        Outage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("driftstörning"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("anmälare"),
+    )
+    reporter_name = models.CharField(_("namn på felanmälare"), max_length=200)
+    reporter_phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
+    )
+    systems = models.ManyToManyField("registry.System", related_name="+")
+    fault_type = models.CharField(_("typ av fel"), max_length=20, choices=FaultType.choices)
+    extent = models.CharField(_("omfattning"), max_length=20, choices=Extent.choices)
+    description = models.TextField(_("beskrivning"), blank=True)
+    #: The answers to the routine's self-check questions (SOD-11): [{"question", "answer"}].
+    self_check = models.JSONField(_("kontrollfrågor"), default=list, blank=True)
+    on_behalf_of_caller = models.BooleanField(_("för någon som ringt in"), default=False)
+    is_verified = models.BooleanField(_("verifierad"), default=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    #: Where an unauthenticated report came from; the rate limit counts rows by it.
+    source_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("anmäld"))
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("felanmälan")
+        verbose_name_plural = _("felanmälningar")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The rate limit for reports without login counts recent rows per address.
+            models.Index(fields=["source_address", "created_at"], name="report_address_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ClaimFields(models.Model):
+    """A row a worker claims by compare-and-set with a lease (code-habits "Claim protocol")."""
+
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TimerQuerySet(models.QuerySet["Timer"]):
+    def pending(self) -> TimerQuerySet:
+        return self.filter(fired_at__isnull=True, skipped_at__isnull=True)
+
+    def due(self, now: dt.datetime) -> TimerQuerySet:
+        """Timers a worker may take now: pending, due, and not held by a live lease."""
+        return self.pending().filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lte=now), due_at__lte=now
+        )
+
+
+class Timer(ClaimFields):
+    """A routine timer of one outage (LMN-09, S2-06, SP-03): at ``due_at`` the ``runtimers``
+    worker runs ``actions`` (copied from the routine version when the timer was created).
+
+    ``without_prognosis`` timers are skipped when a prognosis lies ahead at the due time;
+    the worker then inserts a new row (``rearmed_from``) due when that prognosis passes
+    (plus ``rearm``). A row ends either ``fired_at`` or ``skipped_at``, never both.
+    """
+
+    class Condition(models.TextChoices):
+        ALWAYS = "always", _("Alltid")
+        WITHOUT_PROGNOSIS = "without_prognosis", _("Om prognos saknas")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="timers")
+    key = models.SlugField(_("tidsgräns"), max_length=80)
+    description = models.TextField(_("beskrivning"), blank=True)
+    due_at = models.DateTimeField(_("förfaller"))
+    condition = models.CharField(
+        _("villkor"), max_length=20, choices=Condition.choices, default=Condition.ALWAYS
+    )
+    #: How long after a passed prognosis the timer fires again (zero: at once).
+    rearm = models.DurationField(_("väntar igen"), null=True, blank=True)
+    actions = models.JSONField(_("åtgärder"), default=list, blank=True)
+    fired_at = models.DateTimeField(_("utlöst"), null=True, blank=True)
+    skipped_at = models.DateTimeField(_("hoppades över"), null=True, blank=True)
+    skip_reason = models.CharField(max_length=300, blank=True)
+    rearmed_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    objects = TimerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tidsgräns")
+        verbose_name_plural = _("tidsgränser")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The due-timer query of the ``runtimers`` worker (worker.fire_one): only pending
+            # rows are in the index, so it stays small however many timers have fired.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(fired_at__isnull=True, skipped_at__isnull=True),
+                name="timer_due",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fired_at__isnull=True) | Q(skipped_at__isnull=True),
+                name="timer_fired_or_skipped",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Task(models.Model):
+    """Something a role must do during or after an outage: from a routine step, a timer, a
+    resolution rule (TES-10) or an activated backup routine. ``script`` is what to say or
+    put on the phone queue (LMN-08, LMN-10, LMN-11)."""
+
+    class Source(models.TextChoices):
+        STEP = "step", _("Steg i scenariot")
+        TIMER = "timer", _("Tidsgräns")
+        RESOLUTION = "resolution", _("Efter åtgärd")
+        BACKUP_ROUTINE = "backup_routine", _("Reservrutin")
+        ESCALATION = "escalation", _("Eskalering")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="tasks")
+    role_key = models.CharField(_("roll"), max_length=161, blank=True)
+    instruction = models.TextField(_("uppgift"))
+    script = models.TextField(_("text att läsa upp eller lägga ut"), blank=True)
+    source = models.CharField(_("källa"), max_length=20, choices=Source.choices)
+    source_key = models.CharField(max_length=200, blank=True)
+    due_at = models.DateTimeField(_("senast"), null=True, blank=True)
+    due = models.CharField(_("när"), max_length=20, blank=True)
+    done_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("klar av"),
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("uppgift")
+        verbose_name_plural = _("uppgifter")
+        ordering = ["done_at", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.instruction[:80]
+
+
+class EscalationQuerySet(models.QuerySet["Escalation"]):
+    def unacknowledged(self) -> EscalationQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+    def due(self, now: dt.datetime) -> EscalationQuerySet:
+        return self.filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
+            acknowledged_at__isnull=True,
+            escalated_at__isnull=True,
+            due_at__lte=now,
+        )
+
+
+class Escalation(ClaimFields):
+    """One notification of one person (or contact point) for a role, at a level of the duty
+    chain (LMN-07: the owner, then the owner's manager and a service-desk ticket).
+
+    Rows created together share ``group``; acknowledging one acknowledges the group. If
+    nobody in the group acknowledges by ``due_at``, the ``runtimers`` worker notifies the
+    next level (``registry.duty.who_answers`` of the role's manager role) and sets
+    ``escalated_at``. The acknowledge link carries a token signed with the salt
+    ``outages.ack`` over ``code``: the link itself is the credential.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group = models.UUIDField(default=uuid.uuid4, db_index=True)
+    outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="escalations")
+    role_key = models.CharField(_("roll"), max_length=161)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    contact_point = models.ForeignKey(
+        "registry.ContactPoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kontaktväg"),
+    )
+    level = models.PositiveSmallIntegerField(_("nivå"), default=0)
+    text = models.TextField(_("meddelande"))
+    notified_at = models.DateTimeField(_("meddelad"))
+    acknowledged_at = models.DateTimeField(_("kvitterad"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kvitterad av"),
+    )
+    #: When to notify the next level if nobody acknowledged (null: no further escalation).
+    due_at = models.DateTimeField(_("eskaleras"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("eskalerad"), null=True, blank=True)
+
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("eskalering")
+        verbose_name_plural = _("eskaleringar")
+        ordering = ["notified_at", "level", "id"]
+        indexes = [
+            # The due-escalation query of the ``runtimers`` worker (worker.escalate_one).
+            models.Index(
+                fields=["due_at"],
+                condition=Q(
+                    acknowledged_at__isnull=True,
+                    escalated_at__isnull=True,
+                    due_at__isnull=False,
+                ),
+                name="escalation_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_key} ({self.person or self.contact_point})"
+
+
+class Activation(models.Model):
+    """A backup routine put into force for an outage, by a timer or a person (LMN-09,
+    S2-06, SP-03). At most one per backup routine and outage."""
+
+    outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="activations")
+    backup_key = models.SlugField(_("reservrutin"), max_length=80)
+    title = models.CharField(_("rubrik"), max_length=300, blank=True)
+    activated_at = models.DateTimeField(_("aktiverad"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("av"),
+    )
+    reason = models.TextField(_("anledning"))
+    timer = models.ForeignKey(
+        Timer, on_delete=models.PROTECT, null=True, blank=True, related_name="activations"
+    )
+
+    class Meta:
+        verbose_name = _("aktivering")
+        verbose_name_plural = _("aktiveringar")
+        ordering = ["activated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outage", "backup_key"], name="activation_once_per_backup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.backup_key
+
+
+class PrognosisChange(models.Model):
+    """One change of an outage's prognosis, kept as history (``prognosis_at`` null: the
+    prognosis was withdrawn)."""
+
+    outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="prognoses")
+    prognosis_at = models.DateTimeField(_("prognos"), null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("satt av"),
+    )
+    set_at = models.DateTimeField(_("satt"))
+
+    class Meta:
+        verbose_name = _("prognosändring")
+        verbose_name_plural = _("prognoshistorik")
+        ordering = ["set_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.prognosis_at} ({self.set_at})"

@@ -7,6 +7,7 @@ Each action is one transaction with the outage's timeline entry and the page ver
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -206,3 +207,54 @@ def end_notice(notice: Notice, *, by: User) -> Notice:
     if not notice.is_exercise:
         bump_page_version(notice.organisation)
     return notice
+
+
+@transaction.atomic
+def publish_routine_notice(
+    outage: Outage,
+    *,
+    title: str,
+    body: str,
+    by: User | None,
+    at: dt.datetime,
+    template_key: str = "",
+    backup_routine: str = "",
+    instructions: list[dict[str, str]] | None = None,
+    timeline_text: str = "",
+) -> tuple[Notice, TimelineEntry]:
+    """Publish the routine's own notice for an outage (LMN-09, S2-06).
+
+    The approved routine is the authority for this text, so a timer may publish it without
+    a person; when a person triggered it (activating a backup routine by hand) they are
+    recorded as the publisher.
+    """
+    person = by if by is not None and by.is_authenticated else None
+    notice = Notice.objects.create(
+        organisation=outage.organisation,
+        outage=outage,
+        title=(title or outage.title).strip()[:200],
+        body=body.strip(),
+        severity=Notice.Severity.OUTAGE,
+        status=Notice.Status.PUBLISHED,
+        backup_routine=backup_routine,
+        instructions=instructions or [],
+        template_key=template_key,
+        is_exercise=outage.is_exercise,
+        created_at=at,
+        created_by=person,
+        published_at=at,
+        published_by=person,
+        updated_at=at,
+    )
+    notice.systems.set(outage.systems.all())
+    entry = TimelineEntry.objects.create(
+        outage=outage,
+        kind=TimelineEntry.Kind.NOTICE,
+        text=timeline_text or notice.title,
+        data={"notice": str(notice.code), "template": template_key, "status": notice.status},
+        actor=person,
+        created_at=at,
+    )
+    if not notice.is_exercise:
+        bump_page_version(outage.organisation)
+    return notice, entry

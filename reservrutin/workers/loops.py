@@ -13,7 +13,10 @@ from django.utils.module_loading import import_string
 
 LOOPS: dict[str, str] = {
     "sendoutbox": "reservrutin.notifications.worker.send_one",
+    "runtimers": "reservrutin.outages.worker.fire_one",
+    "escalations": "reservrutin.outages.worker.escalate_one",
     "mirrorstatus": "reservrutin.statuspage.worker.mirror_one",
+    "backregistration-reminders": "reservrutin.records.actions.remind_overdue",
     "remindreadiness": "reservrutin.readiness.worker.remind_overdue",
 }
 

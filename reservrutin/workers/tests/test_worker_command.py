@@ -40,6 +40,26 @@ class WorkerCommandTests(TestCase):
             call_command("worker", "--once", stdout=io.StringIO())
         self.assertEqual(work, [])
 
+    def test_a_failing_step_does_not_stop_the_other_loops(self) -> None:
+        ran = []
+
+        def broken() -> bool:
+            raise RuntimeError("bad row")
+
+        def fine() -> bool:
+            ran.append(1)
+            return False
+
+        steps = {"a": broken, "b": fine}
+        with (
+            mock.patch.dict(loops.LOOPS, {"a": "a", "b": "b"}, clear=True),
+            mock.patch.object(loops, "import_string", side_effect=lambda path: steps[path]),
+            self.assertLogs("reservrutin.workers", level="ERROR"),
+        ):
+            call_command("worker", "--once", stdout=io.StringIO())
+        self.assertEqual(ran, [1])
+        self.assertEqual(WorkerHeartbeat.objects.count(), 1)
+
     def test_it_refuses_an_unknown_loop(self) -> None:
         with self.assertRaises(CommandError):
             call_command("worker", "--once", "--only", "nope", stdout=io.StringIO())

@@ -6,6 +6,7 @@ and idles. Safe to run in any number of copies: the steps claim rows with compar
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from typing import Any
@@ -19,6 +20,7 @@ from reservrutin.workers import loops
 from reservrutin.workers.actions import beat
 
 MAX_BATCH = 100
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -46,9 +48,15 @@ class Command(BaseCommand):
             if not connection.in_atomic_block:
                 close_old_connections()
             found = 0
-            for step in steps.values():
+            for name, step in steps.items():
                 for _ in range(MAX_BATCH):
-                    if stop.is_set() or not step():
+                    try:
+                        if stop.is_set() or not step():
+                            break
+                    except Exception:
+                        # A step that fails has already pushed its row forward (see each
+                        # worker.py); one bad row must not stop the other loops.
+                        logger.exception("worker: step %s failed", name)
                         break
                     found += 1
             beat(options["name"], loops=names, started_at=started_at)

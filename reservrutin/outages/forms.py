@@ -1,0 +1,139 @@
+"""Forms for outage pages: shape and required fields only; rules live in ``actions``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reservrutin.accounts.models import Organisation
+from reservrutin.outages.models import Report
+from reservrutin.outages.queries import reportable_systems
+
+SELF_CHECK_CHOICES = [("ja", _("Ja")), ("nej", _("Nej")), ("vet-inte", _("Vet inte"))]
+
+
+class ReportForm(forms.Form):
+    """A fault report (TES-08): who, which unit, which systems, what kind of fault and how
+    widespread, after the routine's self-check questions (SOD-11)."""
+
+    systems = forms.ModelMultipleChoiceField(
+        label=_("Vilka system gäller det?"),
+        queryset=None,  # set per organisation
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Välj minst ett system."),
+            "invalid_choice": _("Okänt system."),
+        },
+    )
+    fault_type = forms.ChoiceField(label=_("Typ av fel"), choices=Report.FaultType.choices)
+    extent = forms.ChoiceField(
+        label=_("Omfattning – vilka har problem?"), choices=Report.Extent.choices
+    )
+    unit = forms.ModelChoiceField(label=_("Vilken verksamhet har upptäckt felet?"), queryset=None)
+    description = forms.CharField(
+        label=_("Beskriv felet"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    reporter_name = forms.CharField(label=_("Ditt namn"), max_length=200)
+    reporter_phone = forms.CharField(
+        label=_("Telefon där vi når dig"), max_length=40, required=False
+    )
+    on_behalf_of_caller = forms.BooleanField(
+        label=_("Jag anmäler för någon som har ringt in (till exempel en förskrivare)"),
+        required=False,
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        self_check: list[str],
+        signed_in: bool,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["systems"].queryset = reportable_systems(organisation)
+        units = organisation.units.order_by("name")
+        self.fields["unit"].queryset = units
+        self.fields["unit"].required = units.exists()
+        if signed_in:
+            self.fields["reporter_name"].required = False
+            self.fields["reporter_name"].help_text = _("Tomt: ditt namn från inloggningen.")
+        else:
+            self.fields["reporter_phone"].required = True
+            del self.fields["on_behalf_of_caller"]
+        self.self_check_names: list[tuple[str, str]] = []
+        for index, question in enumerate(self_check):
+            name = f"check_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=question, choices=SELF_CHECK_CHOICES, widget=forms.RadioSelect
+            )
+            self.self_check_names.append((name, question))
+
+    def self_check_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _q in self.self_check_names]
+
+    def report_fields(self) -> list[forms.BoundField]:
+        checks = {name for name, _q in self.self_check_names}
+        return [f for f in self.visible_fields() if f.name not in checks]
+
+    def self_check_answers(self) -> list[dict[str, str]]:
+        return [
+            {"question": question, "answer": self.cleaned_data.get(name, "")}
+            for name, question in self.self_check_names
+        ]
+
+
+class ConfirmForm(forms.Form):
+    scenario = forms.ChoiceField(label=_("Scenario"), required=False)
+
+    def __init__(self, *args: Any, scenarios: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].choices = [("", _("Inget scenario ännu")), *scenarios]
+
+
+class ScenarioForm(forms.Form):
+    scenario = forms.ChoiceField(label=_("Byt scenario"))
+
+    def __init__(self, *args: Any, scenarios: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].choices = scenarios
+
+
+class PrognosisForm(forms.Form):
+    prognosis_at = forms.DateTimeField(
+        label=_("Åter i drift (prognos)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Tomt tar bort prognosen."),
+    )
+
+
+class TicketForm(forms.Form):
+    ticket_ref = forms.CharField(
+        label=_("Ärendenummer hos servicedesk"), max_length=100, required=False
+    )
+
+
+class ActivateForm(forms.Form):
+    backup = forms.ChoiceField(label=_("Reservrutin"))
+    reason = forms.CharField(label=_("Anledning"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, backups: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["backup"].choices = backups
+
+
+class ResolveForm(forms.Form):
+    resolved_at = forms.DateTimeField(
+        label=_("Åter i drift sedan"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 2}))

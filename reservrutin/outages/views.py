@@ -1,0 +1,377 @@
+"""Outage pages: report a fault, follow an outage, coordinate it, acknowledge, review.
+
+Thin: permission-checked getters, a form, one action, render. Rules live in ``actions``;
+reads in ``queries``.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reservrutin.accounts.access import visible_organisations
+from reservrutin.accounts.models import Organisation
+from reservrutin.lib import clock
+from reservrutin.outages import actions, forms, queries, routing
+from reservrutin.outages.models import Outage, Report, Task
+
+#: Session key listing the reports this browser made (so an anonymous reporter can see
+#: the result page of their own report, and nobody else's).
+SESSION_REPORTS = "outages.reports"
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _report_organisation(request: HttpRequest, org: str) -> Organisation | None:
+    """The organisation to report to: one the user may see, or — without login — one that
+    allows unauthenticated reports (SOD-10). None means: send to the login page."""
+    if request.user.is_authenticated:
+        organisation = visible_organisations(request.user).filter(key=org).first()
+        if organisation is None or organisation.kind == Organisation.Kind.SUPPLIER:
+            raise Http404("Organisation not found")
+        return organisation
+    organisation = Organisation.objects.filter(key=org, allows_unauthenticated_reports=True).first()
+    return organisation
+
+
+def report_form(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = _report_organisation(request, org)
+    if organisation is None:
+        return redirect_to_login(request.get_full_path())
+    now = clock.now()
+    guide = queries.reporting_guide(organisation, [], now)
+    signed_in = request.user.is_authenticated
+    form = forms.ReportForm(
+        request.POST or None,
+        organisation=organisation,
+        self_check=guide.self_check,
+        signed_in=signed_in,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submitted = actions.submit_report(
+                    organisation,
+                    systems=list(data["systems"]),
+                    fault_type=data["fault_type"],
+                    extent=data["extent"],
+                    idempotency_key=data["idempotency_key"],
+                    reporter=request.user if signed_in else None,
+                    reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"],
+                    unit=data["unit"],
+                    description=data["description"],
+                    self_check=form.self_check_answers(),
+                    on_behalf_of_caller=data.get("on_behalf_of_caller", False),
+                    source_address=_client_address(request),
+                )
+            except actions.OutageError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                mine = request.session.get(SESSION_REPORTS, [])
+                request.session[SESSION_REPORTS] = [*mine[-19:], str(submitted.report.code)]
+                return redirect(
+                    "outages:report_result", org=organisation.key, code=submitted.report.code
+                )
+        status = 400
+    return render(
+        request,
+        "outages/report_form.html",
+        {"organisation": organisation, "form": form, "guide": guide, "signed_in": signed_in},
+        status=status,
+    )
+
+
+def report_result(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    """What to do now (TES-07, TES-09, SOD-12, SOD-13), and the outage's state."""
+    report = get_object_or_404(
+        Report.objects.select_related("organisation", "outage", "unit"),
+        code=code,
+        organisation__key=org,
+    )
+    own = str(report.code) in request.session.get(SESSION_REPORTS, [])
+    if not own and not (
+        request.user.is_authenticated
+        and (
+            report.reporter_id == request.user.pk
+            or queries.can_coordinate(request.user, report.organisation)
+        )
+    ):
+        raise Http404("Report not found")
+    now = clock.now()
+    systems = list(report.systems.all())
+    guide = queries.reporting_guide(report.organisation, systems, now)
+    return render(
+        request,
+        "outages/report_result.html",
+        {
+            "organisation": report.organisation,
+            "report": report,
+            "outage": report.outage,
+            "guide": guide,
+            "systems": systems,
+            "now": now,
+            "can_see_outage": request.user.is_authenticated,
+        },
+    )
+
+
+def _organisation(request: HttpRequest, org: str) -> Organisation:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    organisation = visible_organisations(request.user).filter(key=org).first()
+    if organisation is None:
+        raise Http404("Organisation not found")
+    return organisation
+
+
+def outage_list(request: HttpRequest, org: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    organisation = _organisation(request, org)
+    outages = Outage.objects.filter(organisation=organisation).prefetch_related("systems")
+    return render(
+        request,
+        "outages/outage_list.html",
+        {
+            "organisation": organisation,
+            "open_outages": list(outages.open().order_by("-started_at")),
+            "recent": list(outages.exclude(pk__in=outages.open()).order_by("-started_at")[:50]),
+            "can_coordinate": queries.can_coordinate(request.user, organisation),
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[str, Any]:
+    now = clock.now()
+    doc = routing.document(outage.routine_version)
+    systems = list(outage.systems.all())
+    scenarios = [(s.key, s.title) for s in routing.scenarios_for(doc, systems)]
+    backups = [(b.key, b.title) for b in (doc.backup_routines if doc else [])]
+    coordinator = queries.can_coordinate(request.user, outage.organisation)
+    show_all = request.GET.get("uppgifter") == "alla" or coordinator
+    context: dict[str, Any] = {
+        "organisation": outage.organisation,
+        "outage": outage,
+        "systems": systems,
+        "affected": queries.affected_systems(outage),
+        "countdown": queries.countdown(outage, now),
+        "prognoses": list(outage.prognoses.select_related("set_by")),
+        "tasks": queries.task_board(outage, request.user, mine_only=not show_all),
+        "show_all_tasks": show_all,
+        "timeline": list(outage.timeline.select_related("actor", "corrects")),
+        "reports": list(outage.reports.select_related("unit")),
+        "activations": list(outage.activations.all()),
+        "scenario": routing.scenario(doc, outage.scenario_key),
+        "can_coordinate": coordinator,
+        "now": now,
+    }
+    if coordinator:
+        context.update(
+            confirm_form=forms.ConfirmForm(
+                scenarios=scenarios, initial={"scenario": outage.scenario_key}
+            ),
+            scenario_form=forms.ScenarioForm(
+                scenarios=scenarios, initial={"scenario": outage.scenario_key}
+            )
+            if scenarios
+            else None,
+            prognosis_form=forms.PrognosisForm(initial={"prognosis_at": outage.prognosis_at}),
+            ticket_form=forms.TicketForm(initial={"ticket_ref": outage.ticket_ref}),
+            activate_form=forms.ActivateForm(backups=backups) if backups else None,
+            resolve_form=forms.ResolveForm(
+                initial={"resolved_at": now.replace(second=0, microsecond=0)}
+            ),
+            note_form=forms.NoteForm(),
+        )
+    context.update(extra)
+    return context
+
+
+def outage_detail(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    outage = queries.get_outage_for_user(request.user, org, code)
+    return render(request, "outages/outage_detail.html", _detail_context(request, outage))
+
+
+#: The coordinator forms on the outage page: URL slug → (form class, context name).
+CHANGES = {
+    "bekrafta": "confirm_form",
+    "scenario": "scenario_form",
+    "prognos": "prognosis_form",
+    "arende": "ticket_form",
+    "reservrutin": "activate_form",
+    "atgardad": "resolve_form",
+    "avsluta": None,
+    "anteckning": "note_form",
+    "verifiera": None,
+}
+
+
+@require_POST
+def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    outage = queries.get_outage_for_user(request.user, org, code)
+    if action not in CHANGES:
+        raise Http404("Unknown action")
+    if not queries.can_coordinate(request.user, outage.organisation):
+        raise PermissionDenied("Only coordinators change an outage.")
+    by = request.user
+    doc = routing.document(outage.routine_version)
+    scenarios = [(s.key, s.title) for s in routing.scenarios_for(doc, outage.systems.all())]
+    backups = [(b.key, b.title) for b in (doc.backup_routines if doc else [])]
+    form: Any = None
+    try:
+        if action == "bekrafta":
+            form = forms.ConfirmForm(request.POST, scenarios=scenarios)
+            if form.is_valid():
+                actions.confirm_outage(outage, by=by, scenario_key=form.cleaned_data["scenario"])
+        elif action == "scenario":
+            form = forms.ScenarioForm(request.POST, scenarios=scenarios)
+            if form.is_valid():
+                actions.choose_scenario(outage, by=by, scenario_key=form.cleaned_data["scenario"])
+        elif action == "prognos":
+            form = forms.PrognosisForm(request.POST)
+            if form.is_valid():
+                actions.set_prognosis(outage, at=form.cleaned_data["prognosis_at"], by=by)
+        elif action == "arende":
+            form = forms.TicketForm(request.POST)
+            if form.is_valid():
+                actions.set_ticket_ref(outage, ticket_ref=form.cleaned_data["ticket_ref"], by=by)
+        elif action == "reservrutin":
+            form = forms.ActivateForm(request.POST, backups=backups)
+            if form.is_valid():
+                actions.activate_backup_routine(
+                    outage, form.cleaned_data["backup"], by=by, reason=form.cleaned_data["reason"]
+                )
+        elif action == "atgardad":
+            form = forms.ResolveForm(request.POST)
+            if form.is_valid():
+                actions.resolve_outage(outage, at=form.cleaned_data["resolved_at"], by=by)
+        elif action == "anteckning":
+            form = forms.NoteForm(request.POST)
+            if form.is_valid():
+                actions.add_note(outage, text=form.cleaned_data["text"], by=by)
+        elif action == "avsluta":
+            actions.close_outage(outage, by=by)
+        elif action == "verifiera":
+            report = get_object_or_404(Report, outage=outage, code=request.POST.get("report", ""))
+            actions.verify_report(report, by=by)
+    except actions.OutageError as exc:
+        if form is None:
+            messages.error(request, exc.message)
+            return redirect("outages:detail", org=org, code=outage.code)
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    if form is not None and form.errors:
+        outage.refresh_from_db()
+        context = _detail_context(request, outage, **{CHANGES[action] or "form": form})
+        context["error_action"] = action
+        return render(request, "outages/outage_detail.html", context, status=400)
+    messages.success(request, _("Ändringen är sparad."))
+    return redirect("outages:detail", org=org, code=outage.code)
+
+
+@require_POST
+def task_done(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    outage = queries.get_outage_for_user(request.user, org, code)
+    item = get_object_or_404(Task, outage=outage, code=task)
+    mine = queries.my_role_keys(request.user, outage.organisation)
+    allowed = queries.can_coordinate(request.user, outage.organisation) or (
+        not item.role_key or item.role_key.split(":")[-1] in mine
+    )
+    if not allowed:
+        raise PermissionDenied("Not your task.")
+    actions.complete_task(item, by=request.user)
+    return redirect("outages:detail", org=org, code=outage.code)
+
+
+def timeline_csv(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    outage = queries.get_outage_for_user(request.user, org, code)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tidslinje-{outage.code}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with å, ä, ö correctly only with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Tid"), _("Typ"), _("Text"), _("Vem"), _("Rättar")])
+    for entry in outage.timeline.select_related("actor"):
+        text = entry.text
+        if text[:1] in ("=", "+", "-", "@"):
+            text = "'" + text  # no formulas in a spreadsheet from user text
+        writer.writerow(
+            [
+                clock.local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                entry.get_kind_display(),
+                text,
+                str(entry.actor or ""),
+                entry.corrects_id or "",
+            ]
+        )
+    return response
+
+
+def _review_context(request: HttpRequest, org: str, code: Any) -> dict[str, Any]:
+    outage = queries.get_outage_for_user(request.user, org, code)
+    if outage.status not in (
+        Outage.Status.CLOSED,
+        Outage.Status.RESOLVED,
+        Outage.Status.BACK_REGISTRATION,
+    ):
+        raise Http404("Review only after the outage is resolved")
+    return {"organisation": outage.organisation, "outage": outage, "review": queries.review(outage)}
+
+
+def review(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(request, "outages/outage_review.html", _review_context(request, org, code))
+
+
+def review_pdf(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from weasyprint import HTML
+
+    context = _review_context(request, org, code)
+    html = render_to_string("outages/outage_review_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="uppfoljning-{context["outage"].code}.pdf"'
+    return response
+
+
+def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
+    """The acknowledge link from a message. Works without login: the signed token is the
+    credential. GET only shows a button (mail scanners follow links); POST acknowledges."""
+    from reservrutin.outages import messaging
+
+    escalation = messaging.escalation_from_token(token)
+    if escalation is None:
+        return render(request, "outages/acknowledge.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        try:
+            escalation = actions.acknowledge_escalation(token, by=request.user)
+        except actions.OutageError:
+            return render(request, "outages/acknowledge.html", {"invalid": True}, status=404)
+    return render(
+        request,
+        "outages/acknowledge.html",
+        {"escalation": escalation, "outage": escalation.outage, "token": token},
+    )
