@@ -117,7 +117,9 @@ def _directory_rows(unit: Unit) -> list[dict[str, Any]]:
                 {"organisation": group["organisation"].name, "name": p.name, "phone": p.phone}
             )
         for u in group["units"]:
-            rows.append({"organisation": group["organisation"].name, "name": u.name, "phone": u.phone})
+            rows.append(
+                {"organisation": group["organisation"].name, "name": u.name, "phone": u.phone}
+            )
     return rows
 
 
@@ -201,8 +203,8 @@ def render_binder_pdf(unit: Unit, binder: Binder, *, at: dt.datetime | None = No
         bodies.append(
             {
                 "page": page,
-                "meta": mark_safe(render_to_string("routines/_meta.html", page)),  # noqa: S308
-                "body": mark_safe(render_to_string("routines/_routine_body.html", page)),  # noqa: S308
+                "meta": mark_safe(render_to_string("routines/_meta.html", page)),
+                "body": mark_safe(render_to_string("routines/_routine_body.html", page)),
                 "forms": [presenting.RECORD_TYPES[t] for t in _record_types(page["doc"])],
             }
         )
