@@ -236,7 +236,10 @@ def unit_scores(units: list[Unit], now: dt.datetime, *, worst: int = 3) -> list[
     ids = [u.pk for u in units]
     totals: dict[int, int] = {}
     for unit_id in (
-        ReadinessItem.objects.active().filter(unit_id__in=ids).values_list("unit_id", flat=True)
+        ReadinessItem.objects.active()
+        .filter(unit_id__in=ids)
+        .order_by()
+        .values_list("unit_id", flat=True)
     ):
         totals[unit_id] = totals.get(unit_id, 0) + 1
     overdue: dict[int, list[ReadinessItem]] = {}
