@@ -113,7 +113,7 @@ def start_exercise(
             actor=by,
             created_at=now,
         )
-        outage_actions.confirm_outage(outage, by=by, scenario_key=scenario_key)
+        exercise.outage = outage_actions.confirm_outage(outage, by=by, scenario_key=scenario_key)
         url = settings.SITE_URL + reverse("outages:detail", args=[organisation.key, outage.code])
         for person in participants:
             if not person.email:
