@@ -14,7 +14,9 @@ def exercise_allows(outage: Any, recipient: str) -> bool:
 
     exercise = Exercise.objects.filter(outage_id=outage.pk).first()
     if exercise is None:
-        return False
+        # An exercise outage made without ``start_exercise`` has no participant list; its
+        # messages still say ÖVNING (the outbox marks them), as the engine always did.
+        return True
     wanted = recipient.strip().lower()
     for email, phone in exercise.participants.values_list("email", "phone"):
         if wanted and wanted in {email.strip().lower(), phone.strip().lower()}:
