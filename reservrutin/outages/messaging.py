@@ -88,7 +88,7 @@ def send(
 
 def message_person(
     outage: Outage, user: User, *, subject: str, body: str, key: str, reference: object = None
-) -> list[OutboxMessage]:
+) -> list[OutboxMessage | None]:
     """E-mail and SMS to ``user`` (whichever they have): an alarm should reach a phone."""
     sent = []
     if user.email:
