@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("reservrutin.routines.urls")),
     path("", include("reservrutin.outages.urls")),
     path("", include("reservrutin.statuspage.urls")),
+    path("", include("reservrutin.statuspage.subscription_urls")),
     path("", include("reservrutin.notifications.urls")),
     path("", include("reservrutin.records.urls")),
     path("", include("reservrutin.readiness.urls")),

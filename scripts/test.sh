@@ -21,6 +21,10 @@ DEBUG=false HTTPS=true TESTING=false SITE_URL=https://reservrutin.example.org \
   SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   "$PY" manage.py check --deploy --fail-level WARNING
 
+step "translations are complete"
+command -v xgettext >/dev/null 2>&1 || apt_install gettext
+"$PY" scripts/check_translations.py
+
 step "makemigrations --check"
 DEBUG=true "$PY" manage.py makemigrations --check --dry-run
 

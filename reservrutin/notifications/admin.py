@@ -53,11 +53,17 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         (_("Leverans"), {"fields": ["status", "attempts", "max_attempts", "next_attempt_at",
                                     "claimed_until", "sent_at", "provider_ref", "last_error"]}),
         (_("Ursprung"), {"fields": ["code", "dedupe_key", "organisation", "is_exercise", "source",
-                                    "object_type", "object_id", "created_at", "headers", "payload"]}),
+                                    "object_type", "object_id", "created_at", "shown_headers", "payload"]}),
     ]  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [field for _name, options in self.fieldsets for field in options["fields"]]
+
+    @admin.display(description=_("rubriker"))
+    def shown_headers(self, obj: OutboxMessage) -> dict[str, str]:
+        """The headers with secrets masked: a webhook's signing secret rides along on its
+        message for the transport, but nobody reading the outbox should see it."""
+        return {k: ("••••" if "secret" in k.lower() else v) for k, v in (obj.headers or {}).items()}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # messages are enqueued by actions, never typed in

@@ -21,6 +21,7 @@ from reservrutin.lib import clock
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.registry.models import System
 from reservrutin.statuspage.models import Notice, NoticeRevision, PageVersion
+from reservrutin.statuspage.subscriptions import notify_subscribers, publish_event_for
 
 
 def can_publish(user: User, organisation: Organisation, systems: Iterable[System]) -> bool:
@@ -146,6 +147,7 @@ def _publish(notice: Notice, *, by: User) -> None:
     _timeline(notice, _("Driftinfo publicerad: %(title)s") % {"title": notice.title}, by=by)
     if not notice.is_exercise:
         bump_page_version(notice.organisation)
+    notify_subscribers(notice, publish_event_for(notice))
 
 
 @transaction.atomic
@@ -187,6 +189,7 @@ def update_notice(
         _timeline(notice, _("Driftinfo uppdaterad: %(title)s") % {"title": notice.title}, by=by)
         if not notice.is_exercise:
             bump_page_version(notice.organisation)
+        notify_subscribers(notice, "every_update")
     return notice
 
 
@@ -206,6 +209,7 @@ def end_notice(notice: Notice, *, by: User) -> Notice:
     _timeline(notice, _("Driftinfo avslutad: %(title)s") % {"title": notice.title}, by=by)
     if not notice.is_exercise:
         bump_page_version(notice.organisation)
+    notify_subscribers(notice, "resolved")
     return notice
 
 
@@ -257,4 +261,5 @@ def publish_routine_notice(
     )
     if not notice.is_exercise:
         bump_page_version(outage.organisation)
+    notify_subscribers(notice, publish_event_for(notice))
     return notice, entry

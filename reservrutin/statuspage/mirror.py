@@ -36,6 +36,7 @@ def files_for(organisation: Organisation) -> Iterator[tuple[str, Rendered]]:
         yield reverse("statuspage:combined_en", args=[key]), views.combined(organisation, lang="en")
     yield reverse("statuspage:atom", args=[key]), views.atom(organisation)
     yield reverse("statuspage:json_feed", args=[key]), views.json_feed(organisation)
+    yield reverse("statuspage:ical", args=[key]), views.ical(organisation)
     yield reverse("statuspage:widget", args=[key]), views.widget(organisation, include=False)
     yield reverse("statuspage:widget_include", args=[key]), views.widget(organisation, include=True)
     yield reverse("statuspage:api", args=[key]), views.api_status(organisation)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("status/<slug:org>/samlad/en/", views.combined_view, {"lang": "en"}, name="combined_en"),
     path("status/<slug:org>/feed.atom", views.atom_view, name="atom"),
     path("status/<slug:org>/feed.json", views.json_feed_view, name="json_feed"),
+    path("status/<slug:org>/planerat.ics", views.ical_view, name="ical"),
     path("status/<slug:org>/widget/", views.widget_view, name="widget"),
     path("status/<slug:org>/widget.html", views.widget_include_view, name="widget_include"),
     path("status/<slug:org>/system/<slug:system>/", views.system_view, name="system"),
@@ -37,6 +38,9 @@ urlpatterns = [
         "status/<slug:org>/system/<slug:system>/feed.json",
         views.json_feed_view,
         name="system_json_feed",
+    ),
+    path(
+        "status/<slug:org>/system/<slug:system>/planerat.ics", views.ical_view, name="system_ical"
     ),
     path("status/<slug:org>/system/<slug:system>/widget/", views.widget_view, name="system_widget"),
     path(

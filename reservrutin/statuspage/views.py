@@ -7,6 +7,7 @@ carries no requests to other hosts, so it can also be written out as static file
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -35,9 +36,10 @@ def _system(organisation: Organisation, key: str | None) -> System | None:
     return get_object_or_404(System, organisation=organisation, key=key, public=True)
 
 
-def _html(template: str, context: dict[str, Any], lang: str) -> tuple[bytes, str]:
+def _html(template: str, context: Callable[[], dict[str, Any]], lang: str) -> tuple[bytes, str]:
+    # The context is built inside the language override: it holds translated labels.
     with translation.override(lang):
-        body = render_to_string(template, {**context, "lang": lang})
+        body = render_to_string(template, {**context(), "lang": lang})
     return body.encode(), "text/html; charset=utf-8"
 
 
@@ -51,7 +53,7 @@ def page(
         [organisation],
         lambda: _html(
             "statuspage/page.html",
-            {
+            lambda: {
                 "organisation": organisation,
                 "system": system,
                 "partners": list(organisation.partners.care().order_by("name")),
@@ -70,7 +72,11 @@ def combined(organisation: Organisation, *, lang: str = "sv") -> Rendered:
         organisations,
         lambda: _html(
             "statuspage/page.html",
-            {"organisation": organisation, "combined": True, **queries.status(organisations)},
+            lambda: {
+                "organisation": organisation,
+                "combined": True,
+                **queries.status(organisations),
+            },
             lang,
         ),
     )
@@ -83,7 +89,7 @@ def widget(organisation: Organisation, *, include: bool, system_key: str | None 
         [organisation],
         lambda: _html(
             "statuspage/widget_include.html" if include else "statuspage/widget.html",
-            {
+            lambda: {
                 "organisation": organisation,
                 "system": system,
                 "site_url": settings.SITE_URL,
@@ -178,6 +184,21 @@ def api_status(organisation: Organisation, *, system_key: str | None = None) -> 
     )
 
 
+def ical(organisation: Organisation, *, system_key: str | None = None) -> Rendered:
+    """The planned outages as an iCalendar feed (RFC 5545; recurring windows as RRULE)."""
+    from reservrutin.statuspage.planned import planned_to_ical
+
+    system = _system(organisation, system_key)
+    return rendered(
+        f"ical:{system_key or ''}",
+        [organisation],
+        lambda: (
+            planned_to_ical(organisation, [system] if system else None),
+            "text/calendar; charset=utf-8",
+        ),
+    )
+
+
 def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode()
 
@@ -230,6 +251,11 @@ def json_feed_view(request: HttpRequest, org: str, system: str | None = None) ->
     response = respond(request, json_feed(_organisation(org), system_key=system))
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_safe
+def ical_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
+    return respond(request, ical(_organisation(org), system_key=system))
 
 
 @require_safe

@@ -1,14 +1,146 @@
-"""Worker steps of the status page: keep the static mirror current."""
+"""The ``plannedevents`` worker step: fire one due reminder, start or end of a planned
+outage.
+
+The claim protocol (code-habits "Timers and escalations"):
+
+1. Find a due ``PlannedEvent`` (``sent_at IS NULL AND due_at <= now``, index
+   ``planned_event_due_idx``), with ``select_for_update(skip_locked=True)`` on PostgreSQL
+   as an optimisation only.
+2. Claim it with a conditional UPDATE on (id, the claim token we saw, still unsent, lease
+   free or expired). Proceed only if exactly one row changed.
+3. In **one** transaction: notify subscribers (outbox rows), update the outage and its
+   timeline, bump the page version, add later occurrences of a recurring window, and mark
+   the event sent keyed on our token. There is no external I/O here; the outbox worker
+   delivers. If the mark changes nothing our lease ran out and the transaction rolls back.
+4. If handling fails, push ``due_at`` forward with a backoff, log and re-raise, so one bad
+   row cannot crash-loop the worker.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
+from reservrutin.accounts.models import Organisation
+from reservrutin.lib import clock
+from reservrutin.outages.models import Outage, TimelineEntry
+from reservrutin.statuspage.actions import bump_page_version
 from reservrutin.statuspage.mirror import export_organisation
-from reservrutin.statuspage.models import PageVersion
+from reservrutin.statuspage.models import PageVersion, PlannedEvent
+from reservrutin.statuspage.planned import extend_window
+from reservrutin.statuspage.subscriptions import notify_planned
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = dt.timedelta(minutes=1)
+RETRY_CAP = dt.timedelta(hours=1)
+
+
+class LostClaim(Exception):
+    """Our lease ran out and another worker took the event over."""
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+
+
+def _find(now: dt.datetime) -> tuple[int, uuid.UUID | None] | None:
+    due = PlannedEvent.objects.due(now).order_by("due_at", "id")
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            row = due.select_for_update(skip_locked=True).values_list("id", "claim_token").first()
+    else:
+        row = due.values_list("id", "claim_token").first()
+    return row
+
+
+def claim(event_id: int, seen_token: uuid.UUID | None, now: dt.datetime) -> uuid.UUID | None:
+    """Step 2: compare-and-set; our new token, or None if another worker won."""
+    token = uuid.uuid4()
+    updated = PlannedEvent.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        id=event_id,
+        claim_token=seen_token,
+        sent_at__isnull=True,
+    ).update(claim_token=token, claimed_until=now + _lease(), attempts=F("attempts") + 1)
+    return token if updated == 1 else None
+
+
+def fire_planned_event() -> bool:
+    """Fire at most one due planned event; True if there was one (even if another worker
+    won the claim, so the loop looks again at once)."""
+    now = clock.now()
+    found = _find(now)
+    if found is None:
+        return False
+    event_id, seen = found
+    token = claim(event_id, seen, now)
+    if token is None:
+        return True
+    try:
+        with transaction.atomic():
+            _handle(event_id, token, now)
+    except LostClaim:
+        log.warning("planned event %s: lease lost, another worker took over", event_id)
+    except Exception:
+        event = PlannedEvent.objects.get(pk=event_id)
+        delay = min(RETRY_CAP, RETRY_AFTER * (2 ** max(event.attempts - 1, 0)))
+        PlannedEvent.objects.filter(id=event_id, claim_token=token).update(
+            due_at=now + delay, claim_token=None, claimed_until=None
+        )
+        log.exception("planned event %s failed; retrying in %s", event_id, delay)
+        raise
+    return True
+
+
+def _handle(event_id: int, token: uuid.UUID, now: dt.datetime) -> None:
+    event = PlannedEvent.objects.select_related(
+        "occurrence__window__organisation", "occurrence__outage"
+    ).get(pk=event_id)
+    occurrence = event.occurrence
+    window = occurrence.window
+    outage = occurrence.outage
+    if event.kind == PlannedEvent.Kind.REMINDER:
+        # A reminder the worker reaches after the start would only confuse; skip it.
+        if now < occurrence.starts_at:
+            notify_planned(occurrence, "planned_reminder", lead=event.lead)
+    elif event.kind == PlannedEvent.Kind.START:
+        Outage.objects.filter(pk=outage.pk, confirmed_at__isnull=True).update(
+            status=Outage.Status.CONFIRMED, confirmed_at=occurrence.starts_at
+        )
+        _timeline(outage, _("Det planerade avbrottet har börjat."), now)
+        notify_planned(occurrence, "planned_start")
+        _bump(window.organisation)
+    else:
+        Outage.objects.filter(pk=outage.pk, resolved_at__isnull=True).update(
+            status=Outage.Status.RESOLVED, resolved_at=occurrence.ends_at
+        )
+        _timeline(outage, _("Det planerade avbrottet är slut."), now)
+        notify_planned(occurrence, "planned_end")
+        extend_window(window, now=now)
+        _bump(window.organisation)
+    marked = PlannedEvent.objects.filter(id=event_id, claim_token=token).update(
+        sent_at=now, claim_token=None, claimed_until=None
+    )
+    if marked != 1:
+        raise LostClaim(event_id)
+
+
+def _timeline(outage: Outage, text: str, now: dt.datetime) -> None:
+    TimelineEntry.objects.create(
+        outage=outage, kind=TimelineEntry.Kind.STATUS, text=text, created_at=now
+    )
+
+
+def _bump(organisation: Organisation) -> None:
+    bump_page_version(organisation)
 
 
 def mirror_one() -> bool:

@@ -24,6 +24,10 @@ from reservrutin.notifications.transports.base import (
 if TYPE_CHECKING:
     from reservrutin.notifications.models import OutboxMessage
 
+#: Key in ``message.headers`` for a per-receiver secret (status-page webhook subscriptions
+#: each have their own); never sent as a header. Without it the deployment's secret signs.
+SECRET_KEY_IN_HEADERS = "webhook_secret"  # noqa: S105 - a dict key, not a secret
+
 
 def webhook_body(message: OutboxMessage) -> dict[str, Any]:
     if message.payload:
@@ -41,7 +45,7 @@ class WebhookTransport(Transport):
     kind = "webhook"
 
     def send(self, message: OutboxMessage) -> str | None:
-        secret = settings.WEBHOOK_SECRET
+        secret = message.headers.get(SECRET_KEY_IN_HEADERS) or settings.WEBHOOK_SECRET
         if not secret:
             raise TransportError("WEBHOOK_SECRET är inte satt", permanent=True)
         body = json.dumps(webhook_body(message), ensure_ascii=False, separators=(",", ":"))

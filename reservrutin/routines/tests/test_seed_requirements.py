@@ -55,8 +55,9 @@ CHECKS: dict[str, Callable[[], bool]] = {
         kinds("sesam-lmn", "telefonistorning") == ["phone_queue_broadcast", "publish_notice"]
     ),
     "S2-05": lambda: (
-        kinds("sesam-s2", "server-oatkomlig")
-        == ["notify", "call_contact_point", "contact_supplier", "inform_callers"]
+        kinds("sesam-s2", "server-oatkomlig") == ["notify", "contact_supplier", "inform_callers"]
+        and scenario("sesam-s2", "server-oatkomlig").steps[0].if_off_duty.ticket_contact_point
+        == "servicedesk"
     ),
     "S2-06": lambda: (
         scenario("sesam-s2", "server-oatkomlig").timers[0].actions[0].activate_backup_routine

@@ -82,3 +82,32 @@ class FeedTests(StatusTestCase):
             with self.subTest(url=url):
                 self.assertNotIn("Adam", body)
                 self.assertNotIn("@example.org", body)
+
+
+class CalendarFeedTests(StatusTestCase):
+    def test_the_planned_outages_calendar_is_icalendar(self) -> None:
+        import datetime as dt
+
+        from reservrutin.lib import clock
+        from reservrutin.statuspage.planned import schedule_planned_outage
+
+        cache.clear()
+        starts = clock.now() + dt.timedelta(days=30)
+        schedule_planned_outage(
+            self.org_a,
+            by=self.carl,
+            systems=[self.system_a],
+            title="Patchonsdag",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            rrule="FREQ=MONTHLY;BYDAY=+2WE",
+            impact="Omstart 5–10 minuter.",
+            staff_instructions="Spara ofta.",
+            outage_type="service_window",
+        )
+        response = self.client.get("/status/org-a/planerat.ics")
+        self.assertEqual(response["Content-Type"], "text/calendar; charset=utf-8")
+        body = response.content.decode()
+        self.assertTrue(body.startswith("BEGIN:VCALENDAR"))
+        self.assertIn("RRULE:FREQ=MONTHLY;BYDAY=+2WE", body)
+        self.assertIn("SUMMARY:Patchonsdag", body)

@@ -126,7 +126,9 @@ class StatusPageTests(StatusTestCase):
         self.assertLessEqual(len(cached.captured_queries), 2)
 
     def test_it_is_in_english_on_the_english_address(self) -> None:
-        self.assertContains(self.get("/status/org-a/en/"), "All systems are working normally.")
+        response = self.get("/status/org-a/en/")
+        self.assertContains(response, "All systems are working as usual.")
+        self.assertContains(response, "Business system")
 
     def test_one_system_has_its_own_page(self) -> None:
         self.publish()

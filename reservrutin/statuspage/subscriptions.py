@@ -1,0 +1,742 @@
+"""Subscriptions to driftinfo: subscribe, confirm, unsubscribe, register, and fan-out.
+
+Public self-service (no login, LMN-03): e-mail with double opt-in (a signed link), SMS with
+a six-digit code, webhooks with a per-subscription secret, Teams through a workflow URL.
+Coordinators register key persons, function mailboxes and private providers' managers
+without opt-in (SOD-03, SOD-06), with an audit entry.
+
+``notify_subscribers(notice, event)`` and ``notify_planned(occurrence, event)`` run inside
+the caller's transaction and write one outbox row per matching active subscription; the
+``sendoutbox`` worker delivers them. See docs/subscriptions.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from reservrutin.accounts.access import Role, has_role
+from reservrutin.accounts.models import Organisation, Unit, User
+from reservrutin.audit.actions import record_event
+from reservrutin.lib import clock, safehttp
+from reservrutin.lib.phone import e164, validate_phone
+from reservrutin.lib.signing import generate_webhook_secret
+from reservrutin.notifications.actions import enqueue_message
+from reservrutin.notifications.transports.webhook import SECRET_KEY_IN_HEADERS
+from reservrutin.outages.models import Outage
+from reservrutin.registry.models import System
+from reservrutin.statuspage.models import Notice, SubscribeAttempt, Subscription
+
+if TYPE_CHECKING:
+    from reservrutin.statuspage.models import PlannedOccurrence
+
+Trigger = Subscription.Trigger
+Channel = Subscription.Channel
+
+CONFIRM_SALT = "statuspage.confirm"
+UNSUBSCRIBE_SALT = "statuspage.unsubscribe"
+#: An e-mail confirmation link works this long (the pending row stays until then).
+CONFIRM_MAX_AGE = dt.timedelta(days=3)
+SMS_CODE_VALID = dt.timedelta(minutes=15)
+SMS_CODE_MAX_ATTEMPTS = 5
+#: Public form submissions allowed per hour (DB-counted, so every web process agrees).
+MAX_PER_ADDRESS_PER_HOUR = 3
+MAX_PER_IP_PER_HOUR = 10
+
+#: What a public subscriber gets unless they choose otherwise.
+DEFAULT_TRIGGERS = [Trigger.NEW_OUTAGE, Trigger.BACKUP_ACTIVATED, Trigger.RESOLVED]
+#: ``every_update`` means "everything about outages", not only edits.
+EVERY_UPDATE_COVERS = {
+    Trigger.NEW_OUTAGE,
+    Trigger.EVERY_UPDATE,
+    Trigger.BACKUP_ACTIVATED,
+    Trigger.RESOLVED,
+}
+
+
+class RateLimited(ValidationError):
+    """Too many subscribe attempts for this address or from this client."""
+
+
+@dataclass(frozen=True)
+class SubscribeResult:
+    subscription: Subscription
+    #: The webhook secret, returned exactly once so the page can show it.
+    webhook_secret: str = ""
+
+
+# --- Addresses and tokens -----------------------------------------------------------------
+
+
+def normalise_address(channel: str, address: str) -> str:
+    """``address`` in the form we store, or ``ValidationError`` (keyed on ``address``) with
+    a message a member of the public understands. URLs are checked against the outbound
+    policy now, so a form pointing at an internal address fails here and nothing is sent."""
+    address = address.strip()
+    if not address:
+        raise ValidationError({"address": _("Fyll i en adress.")})
+    if channel == Channel.EMAIL:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                {"address": _("Skriv en e-postadress, till exempel namn@example.se.")}
+            ) from None
+        local, _at, domain = address.rpartition("@")
+        return f"{local}@{domain.lower()}"
+    if channel == Channel.SMS:
+        try:
+            validate_phone(address)
+        except ValidationError as exc:
+            raise ValidationError({"address": exc.messages}) from None
+        number = e164(address)
+        if not re.fullmatch(r"\+[1-9][0-9]{7,14}", number):
+            raise ValidationError(
+                {"address": _("Skriv ett mobilnummer, till exempel 070-123 45 67.")}
+            )
+        return number
+    if channel in (Channel.WEBHOOK, Channel.TEAMS):
+        return _check_url(address)
+    raise ValidationError({"channel": _("Välj en kanal.")})
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        raise ValidationError(
+            {"address": _("Skriv en fullständig adress som börjar med https://.")}
+        )
+    if parts.username or parts.password:
+        raise ValidationError({"address": _("Adressen får inte innehålla lösenord.")})
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        safehttp.resolve_allowed(parts.hostname, port)
+    except safehttp.ForbiddenAddress:
+        raise ValidationError(
+            {
+                "address": _(
+                    "Adressen pekar på ett internt nät som vi inte får skicka till. "
+                    "Använd en publik adress eller be förvaltningen lägga till den."
+                )
+            }
+        ) from None
+    except safehttp.ConnectionFailed:
+        raise ValidationError(
+            {"address": _("Vi hittar inte värden i adressen. Kontrollera stavningen.")}
+        ) from None
+    return url
+
+
+def confirm_token(subscription: Subscription) -> str:
+    return signing.dumps(str(subscription.code), salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    # No max_age: an unsubscribe link in a year-old e-mail must still work (RFC 8058).
+    return signing.dumps(str(subscription.code), salt=UNSUBSCRIBE_SALT)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def confirm_url(subscription: Subscription) -> str:
+    return _absolute(
+        reverse(
+            "subscriptions:confirm",
+            args=[subscription.organisation.key, confirm_token(subscription)],
+        )
+    )
+
+
+def unsubscribe_url(subscription: Subscription) -> str:
+    return _absolute(reverse("subscriptions:unsubscribe", args=[unsubscribe_token(subscription)]))
+
+
+def status_url(organisation: Organisation) -> str:
+    # The integrator's public page lives at /status/<org>/ (statuspage/urls.py).
+    return _absolute(f"/status/{organisation.key}/")
+
+
+def subscription_from_token(
+    token: str, *, salt: str, max_age: dt.timedelta | None = None
+) -> Subscription:
+    """The subscription a signed token names, or ``ValidationError`` if it is forged,
+    expired or names nothing."""
+    try:
+        code = signing.loads(token, salt=salt, max_age=max_age)
+        return Subscription.objects.select_related("organisation").get(code=code)
+    except (signing.BadSignature, Subscription.DoesNotExist, ValidationError, ValueError):
+        raise ValidationError(_("Länken är ogiltig eller för gammal.")) from None
+
+
+# --- Public self-service ------------------------------------------------------------------
+
+
+def _clean_triggers(triggers: Iterable[str]) -> list[str]:
+    chosen = [t for t in Trigger.values if t in set(triggers)]
+    if not chosen:
+        raise ValidationError({"triggers": _("Välj minst en händelse.")})
+    return chosen
+
+
+def _clean_scope(
+    organisation: Organisation,
+    scope: str,
+    system: System | None,
+    unit: Unit | None,
+    unit_systems: Iterable[System],
+) -> tuple[System | None, Unit | None, list[System]]:
+    unit_systems = list(unit_systems)
+    if scope == Subscription.Scope.ORGANISATION:
+        return None, None, []
+    if scope == Subscription.Scope.SYSTEM:
+        if system is None or system.organisation_id != organisation.pk:
+            raise ValidationError({"system": _("Välj ett system i organisationen.")})
+        return system, None, []
+    if scope == Subscription.Scope.UNIT:
+        if unit is None or unit.organisation_id != organisation.pk:
+            raise ValidationError({"unit": _("Välj en enhet i organisationen.")})
+        if not unit_systems or any(s.organisation_id != organisation.pk for s in unit_systems):
+            raise ValidationError({"unit_systems": _("Välj de system enheten använder.")})
+        return None, unit, unit_systems
+    raise ValidationError({"scope": _("Välj vad prenumerationen gäller.")})
+
+
+def _rate_limit(organisation: Organisation, address: str, ip: str | None) -> SubscribeAttempt:
+    now = clock.now()
+    since = now - dt.timedelta(hours=1)
+    recent = SubscribeAttempt.objects.filter(created_at__gte=since)
+    if recent.filter(address=address).count() >= MAX_PER_ADDRESS_PER_HOUR or (
+        ip and recent.filter(ip=ip).count() >= MAX_PER_IP_PER_HOUR
+    ):
+        raise RateLimited(_("För många försök. Vänta en timme och försök igen."))
+    # Old rows are only useful for the hour above; drop them as we go.
+    SubscribeAttempt.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
+    return SubscribeAttempt.objects.create(
+        organisation=organisation, address=address, ip=ip or None, created_at=now
+    )
+
+
+@transaction.atomic
+def subscribe(
+    organisation: Organisation,
+    *,
+    channel: str,
+    address: str,
+    triggers: Iterable[str] = DEFAULT_TRIGGERS,
+    scope: str = Subscription.Scope.ORGANISATION,
+    system: System | None = None,
+    unit: Unit | None = None,
+    unit_systems: Iterable[System] = (),
+    ip: str | None = None,
+) -> SubscribeResult:
+    """A member of the public asks for driftinfo (LMN-03).
+
+    1. Validate shape, scope and the URL policy; rate-limit by address and client IP.
+    2. E-mail: a pending row and a confirmation link (double opt-in). SMS: a pending row and
+       a six-digit code, stored hashed. Webhook/Teams: active at once (a URL cannot click a
+       link); the webhook secret is returned once.
+    An address that already has the same active subscription gets nothing new, so the form
+    does not reveal who subscribes.
+    """
+    address = normalise_address(channel, address)
+    triggers = _clean_triggers(triggers)
+    system, unit, unit_systems = _clean_scope(organisation, scope, system, unit, unit_systems)
+    attempt = _rate_limit(organisation, address, ip)
+    now = clock.now()
+    same = Subscription.objects.filter(
+        organisation=organisation,
+        channel=channel,
+        address=address,
+        scope=scope,
+        system=system,
+        unit=unit,
+    ).exclude(status=Subscription.Status.UNSUBSCRIBED)
+    existing = same.first()
+    if existing is not None and existing.status == Subscription.Status.ACTIVE:
+        return SubscribeResult(existing)
+
+    activate_now = channel in (Channel.WEBHOOK, Channel.TEAMS)
+    secret = generate_webhook_secret() if channel == Channel.WEBHOOK else ""
+    if existing is not None:
+        # Still pending (only e-mail and SMS wait): take the new choices, send a new link
+        # or code below.
+        sub = existing
+        sub.triggers = triggers
+        sub.save(update_fields=["triggers"])
+    else:
+        sub = Subscription.objects.create(
+            organisation=organisation,
+            scope=scope,
+            system=system,
+            unit=unit,
+            channel=channel,
+            address=address,
+            triggers=triggers,
+            webhook_secret=secret,
+            status=Subscription.Status.ACTIVE if activate_now else Subscription.Status.PENDING,
+            confirmed_at=now if activate_now else None,
+            created_at=now,
+        )
+    sub.unit_systems.set(unit_systems)
+
+    if channel == Channel.EMAIL:
+        _send_confirm_email(sub, attempt)
+    elif channel == Channel.SMS:
+        _send_sms_code(sub, attempt)
+    record_event(
+        "statuspage.subscribe",
+        actor=None,
+        obj=sub,
+        organisation=organisation,
+        address=ip,
+        channel=channel,
+        status=sub.status,
+    )
+    return SubscribeResult(sub, webhook_secret=secret)
+
+
+def _send_confirm_email(sub: Subscription, attempt: SubscribeAttempt) -> None:
+    context = {
+        "organisation": sub.organisation,
+        "confirm_url": confirm_url(sub),
+        "subscription": sub,
+    }
+    enqueue_message(
+        kind="email",
+        recipient=sub.address,
+        subject=render_to_string("emails/subscription-confirm-subject.txt", context).strip(),
+        body=render_to_string("emails/subscription-confirm-body.txt", context),
+        body_html=render_to_string("emails/subscription-confirm-body.html", context),
+        dedupe_key=f"subscription:{sub.code}:confirm:{attempt.pk}",
+        organisation=sub.organisation,
+        source="statuspage.subscription.confirm",
+        reference=sub,
+    )
+
+
+def _code_hash(sub: Subscription, code: str) -> str:
+    return salted_hmac("statuspage.sms-code", f"{sub.code}:{code}", algorithm="sha256").hexdigest()
+
+
+def _send_sms_code(sub: Subscription, attempt: SubscribeAttempt) -> None:
+    code = f"{secrets.randbelow(10**6):06d}"
+    sub.confirm_code_hash = _code_hash(sub, code)
+    sub.confirm_code_expires_at = clock.now() + SMS_CODE_VALID
+    sub.confirm_attempts = 0
+    sub.save(update_fields=["confirm_code_hash", "confirm_code_expires_at", "confirm_attempts"])
+    enqueue_message(
+        kind="sms",
+        recipient=sub.address,
+        body=_("Din kod för driftinfo från %(org)s: %(code)s")
+        % {"org": sub.organisation.name, "code": code},
+        dedupe_key=f"subscription:{sub.code}:code:{attempt.pk}",
+        organisation=sub.organisation,
+        source="statuspage.subscription.confirm",
+        reference=sub,
+    )
+
+
+def _activate(sub: Subscription) -> None:
+    sub.status = Subscription.Status.ACTIVE
+    sub.confirmed_at = clock.now()
+    sub.confirm_code_hash = ""
+    sub.save(update_fields=["status", "confirmed_at", "confirm_code_hash"])
+    record_event(
+        "statuspage.subscription_confirmed", actor=None, obj=sub, organisation=sub.organisation
+    )
+
+
+@transaction.atomic
+def confirm_subscription(token: str) -> Subscription:
+    """The e-mail confirmation link was followed: a pending subscription becomes active.
+    Following it again is harmless; an unsubscribed one stays unsubscribed."""
+    sub = subscription_from_token(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    sub = Subscription.objects.select_for_update().select_related("organisation").get(pk=sub.pk)
+    if sub.status == Subscription.Status.PENDING:
+        _activate(sub)
+    return sub
+
+
+def confirm_sms_code(subscription: Subscription, code: str) -> Subscription:
+    """Check the code the subscriber typed. At most ``SMS_CODE_MAX_ATTEMPTS`` tries per code,
+    and only until it expires; the error says what to do next.
+
+    A wrong code is counted in the transaction that is committed *before* the error is
+    raised, so guessing cannot roll its own counter back.
+    """
+    with transaction.atomic():
+        sub = (
+            Subscription.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=subscription.pk)
+        )
+        if sub.status == Subscription.Status.ACTIVE:
+            return sub
+        if sub.status != Subscription.Status.PENDING or not sub.confirm_code_hash:
+            raise ValidationError({"code": _("Det finns ingen kod att bekräfta. Börja om.")})
+        if sub.confirm_code_expires_at is None or sub.confirm_code_expires_at < clock.now():
+            raise ValidationError({"code": _("Koden har gått ut. Börja om för att få en ny.")})
+        if sub.confirm_attempts >= SMS_CODE_MAX_ATTEMPTS:
+            raise ValidationError(
+                {"code": _("För många felaktiga försök. Börja om för att få en ny kod.")}
+            )
+        if constant_time_compare(_code_hash(sub, code.strip()), sub.confirm_code_hash):
+            _activate(sub)
+            return sub
+        Subscription.objects.filter(pk=sub.pk).update(confirm_attempts=F("confirm_attempts") + 1)
+        left = SMS_CODE_MAX_ATTEMPTS - sub.confirm_attempts - 1
+    raise ValidationError({"code": _("Fel kod. %(left)d försök kvar.") % {"left": left}})
+
+
+@transaction.atomic
+def unsubscribe(token: str, *, ip: str | None = None) -> Subscription:
+    """One-click unsubscribe (RFC 8058): the signed token alone is the authority."""
+    sub = subscription_from_token(token, salt=UNSUBSCRIBE_SALT)
+    sub = Subscription.objects.select_for_update().select_related("organisation").get(pk=sub.pk)
+    if sub.status != Subscription.Status.UNSUBSCRIBED:
+        sub.status = Subscription.Status.UNSUBSCRIBED
+        sub.unsubscribed_at = clock.now()
+        sub.save(update_fields=["status", "unsubscribed_at"])
+        record_event(
+            "statuspage.unsubscribe", actor=None, obj=sub, organisation=sub.organisation, address=ip
+        )
+    return sub
+
+
+# --- Coordinators -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_subscriber(
+    organisation: Organisation,
+    *,
+    by: User,
+    channel: str,
+    address: str,
+    triggers: Iterable[str],
+    label: str = "",
+    scope: str = Subscription.Scope.ORGANISATION,
+    system: System | None = None,
+    unit: Unit | None = None,
+    unit_systems: Iterable[System] = (),
+) -> SubscribeResult:
+    """A coordinator registers a key person, a function mailbox or a private provider's
+    manager (SOD-03, SOD-06): active at once, without opt-in, and audited."""
+    if not has_role(by, organisation, Role.COORDINATOR):
+        raise PermissionDenied(_("Bara samordnare får registrera prenumeranter."))
+    address = normalise_address(channel, address)
+    triggers = _clean_triggers(triggers)
+    system, unit, unit_systems = _clean_scope(organisation, scope, system, unit, unit_systems)
+    now = clock.now()
+    secret = generate_webhook_secret() if channel == Channel.WEBHOOK else ""
+    sub = Subscription.objects.create(
+        organisation=organisation,
+        scope=scope,
+        system=system,
+        unit=unit,
+        channel=channel,
+        address=address,
+        label=label.strip(),
+        webhook_secret=secret,
+        triggers=triggers,
+        status=Subscription.Status.ACTIVE,
+        created_at=now,
+        confirmed_at=now,
+        registered_by=by,
+    )
+    sub.unit_systems.set(unit_systems)
+    record_event(
+        "statuspage.subscriber_registered",
+        actor=by,
+        obj=sub,
+        organisation=organisation,
+        channel=channel,
+        recipient=address,
+        triggers=triggers,
+    )
+    return SubscribeResult(sub, webhook_secret=secret)
+
+
+@transaction.atomic
+def remove_subscriber(subscription: Subscription, *, by: User) -> Subscription:
+    """A coordinator ends a subscription (the row stays, unsubscribed, for the audit)."""
+    sub = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if not has_role(by, sub.organisation, Role.COORDINATOR):
+        raise PermissionDenied(_("Bara samordnare får ta bort prenumeranter."))
+    if sub.status != Subscription.Status.UNSUBSCRIBED:
+        sub.status = Subscription.Status.UNSUBSCRIBED
+        sub.unsubscribed_at = clock.now()
+        sub.save(update_fields=["status", "unsubscribed_at"])
+        record_event(
+            "statuspage.subscriber_removed", actor=by, obj=sub, organisation=sub.organisation
+        )
+    return sub
+
+
+# --- Fan-out ------------------------------------------------------------------------------
+
+
+def wants(subscription: Subscription, event: str) -> bool:
+    triggers = set(subscription.triggers)
+    return event in triggers or (Trigger.EVERY_UPDATE in triggers and event in EVERY_UPDATE_COVERS)
+
+
+def covers(subscription: Subscription, system_ids: set[int]) -> bool:
+    if subscription.scope == Subscription.Scope.ORGANISATION:
+        return True
+    if subscription.scope == Subscription.Scope.SYSTEM:
+        return subscription.system_id in system_ids
+    return any(s.pk in system_ids for s in subscription.unit_systems.all())
+
+
+def matching_subscriptions(
+    organisation: Organisation, system_ids: set[int], event: str, *, is_exercise: bool = False
+) -> list[Subscription]:
+    """Active subscriptions of ``organisation`` that want ``event`` for any of the systems.
+
+    Exercises reach only subscribers a coordinator registered (the people who practise),
+    never the public. Triggers are matched in Python: JSON ``contains`` is not portable.
+    """
+    subs = (
+        Subscription.objects.active()
+        .filter(organisation=organisation)
+        .select_related("organisation")
+        .prefetch_related("unit_systems")
+    )
+    if is_exercise:
+        subs = subs.filter(registered_by__isnull=False)
+    return [s for s in subs if wants(s, event) and covers(s, system_ids)]
+
+
+def publish_event_for(notice: Notice) -> str:
+    """What publishing ``notice`` means to a subscriber: the backup routine was activated,
+    an update to an outage already announced, or a new outage."""
+    outage = notice.outage
+    if outage is not None and outage.status == Outage.Status.BACKUP_ACTIVE:
+        return Trigger.BACKUP_ACTIVATED
+    if (
+        outage is not None
+        and outage.notices.exclude(pk=notice.pk).exclude(status=Notice.Status.DRAFT).exists()
+    ):
+        return Trigger.EVERY_UPDATE
+    return Trigger.NEW_OUTAGE
+
+
+EVENT_LABELS = {
+    Trigger.NEW_OUTAGE: "Driftstörning",
+    Trigger.EVERY_UPDATE: "Uppdatering",
+    Trigger.BACKUP_ACTIVATED: "Reservrutin gäller",
+    Trigger.RESOLVED: "Åtgärdat",
+    Trigger.PLANNED_ANNOUNCED: "Planerat avbrott",
+    Trigger.PLANNED_REMINDER: "Påminnelse: planerat avbrott",
+    Trigger.PLANNED_START: "Planerat avbrott pågår",
+    Trigger.PLANNED_END: "Planerat avbrott är klart",
+}
+
+
+def _systems_doc(systems: Iterable[System]) -> list[dict[str, str]]:
+    return [{"key": s.key, "name": s.name} for s in systems]
+
+
+def _fan_out(
+    subs: list[Subscription],
+    *,
+    organisation: Organisation,
+    event: str,
+    key: str,
+    context: dict[str, Any],
+    payload: dict[str, Any],
+    sms_text: str,
+    is_exercise: bool,
+    reference: Any,
+    source: str,
+) -> int:
+    """One outbox row per subscription, in the caller's transaction."""
+    for sub in subs:
+        dedupe_key = f"{key}:sub:{sub.pk}"
+        unsub = unsubscribe_url(sub)
+        ctx = {**context, "unsubscribe_url": unsub, "subscription": sub}
+        common: dict[str, Any] = {
+            "recipient": sub.address,
+            "dedupe_key": dedupe_key,
+            "organisation": organisation,
+            "is_exercise": is_exercise,
+            "source": source,
+            "reference": reference,
+        }
+        if sub.channel == Channel.EMAIL:
+            enqueue_message(
+                kind="email",
+                subject=render_to_string(context["templates"] + "-subject.txt", ctx).strip(),
+                body=render_to_string(context["templates"] + "-body.txt", ctx),
+                body_html=render_to_string(context["templates"] + "-body.html", ctx),
+                headers={
+                    "List-Unsubscribe": f"<{unsub}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+                **common,
+            )
+        elif sub.channel == Channel.SMS:
+            enqueue_message(kind="sms", body=f"{sms_text} Avsluta: {unsub}", **common)
+        elif sub.channel == Channel.WEBHOOK:
+            enqueue_message(
+                kind="webhook",
+                body=sms_text,
+                payload={**payload, "id": dedupe_key, "unsubscribe_url": unsub},
+                headers={SECRET_KEY_IN_HEADERS: sub.webhook_secret},
+                **common,
+            )
+        else:  # Teams: the transport builds an Adaptive Card from subject and text.
+            enqueue_message(
+                kind="teams",
+                subject=context["subject"],
+                body=f"{context['text']}\n\n{context['status_url']}",
+                **common,
+            )
+    return len(subs)
+
+
+def notify_subscribers(notice: Notice, event: str) -> int:
+    """Enqueue ``event`` about ``notice`` to every active matching subscription; returns
+    how many. Must run inside the notice action's transaction (``enqueue_message`` checks).
+
+    The dedupe key names the notice, the event and the wording's version (the number of
+    revisions), so a retried action enqueues nothing twice and each edit is a new message.
+    """
+    organisation = notice.organisation
+    systems = list(notice.systems.all())
+    subs = matching_subscriptions(
+        organisation, {s.pk for s in systems}, event, is_exercise=notice.is_exercise
+    )
+    if not subs:
+        return 0
+    version = notice.revisions.count()
+    label = EVENT_LABELS.get(event, event)
+    subject = f"{label}: {notice.title}"
+    text = notice.body
+    page = status_url(organisation)
+    context = {
+        "templates": "emails/notice",
+        "notice": notice,
+        "event": event,
+        "event_label": label,
+        "organisation": organisation,
+        "systems": systems,
+        "status_url": page,
+        "subject": subject,
+        "text": text,
+    }
+    payload = {
+        "type": f"notice.{event}",
+        "organisation": {"key": organisation.key, "name": organisation.name},
+        "notice": {
+            "code": str(notice.code),
+            "title": notice.title,
+            "body": notice.body,
+            "severity": notice.severity,
+            "status": notice.status,
+            "systems": _systems_doc(systems),
+            "backup_routine": notice.backup_routine,
+            "published_at": _iso(notice.published_at),
+            "updated_at": _iso(notice.updated_at),
+            "ended_at": _iso(notice.ended_at),
+        },
+        "status_url": page,
+        "exercise": notice.is_exercise,
+    }
+    return _fan_out(
+        subs,
+        organisation=organisation,
+        event=event,
+        key=f"notice:{notice.code}:{event}:r{version}",
+        context=context,
+        payload=payload,
+        sms_text=f"{organisation.name}: {subject}. {page}",
+        is_exercise=notice.is_exercise,
+        reference=notice,
+        source="statuspage.notice",
+    )
+
+
+def notify_planned(
+    occurrence: PlannedOccurrence, event: str, *, lead: dt.timedelta | None = None
+) -> int:
+    """Enqueue a planned-outage event (announced, reminder, start, end) to subscribers with
+    the matching ``planned_*`` trigger. Runs in the caller's transaction."""
+    window = occurrence.window
+    organisation = window.organisation
+    systems = list(window.systems.all())
+    subs = matching_subscriptions(organisation, {s.pk for s in systems}, event)
+    if not subs:
+        return 0
+    label = EVENT_LABELS.get(event, event)
+    subject = f"{label}: {window.title}"
+    local_start, local_end = clock.local(occurrence.starts_at), clock.local(occurrence.ends_at)
+    when = f"{local_start:%Y-%m-%d %H:%M}–{local_end:%H:%M}"
+    if local_start.date() != local_end.date():
+        when = f"{local_start:%Y-%m-%d %H:%M} – {local_end:%Y-%m-%d %H:%M}"
+    page = status_url(organisation)
+    context = {
+        "templates": "emails/planned",
+        "window": window,
+        "occurrence": occurrence,
+        "when": when,
+        "event": event,
+        "event_label": label,
+        "organisation": organisation,
+        "systems": systems,
+        "status_url": page,
+        "subject": subject,
+        "text": f"{when}. {window.impact}",
+    }
+    payload = {
+        "type": f"planned.{event.removeprefix('planned_')}",
+        "organisation": {"key": organisation.key, "name": organisation.name},
+        "planned": {
+            "code": str(window.code),
+            "title": window.title,
+            "outage_type": window.outage_type,
+            "impact": window.impact,
+            "staff_instructions": window.staff_instructions,
+            "starts_at": _iso(occurrence.starts_at),
+            "ends_at": _iso(occurrence.ends_at),
+            "systems": _systems_doc(systems),
+        },
+        "status_url": page,
+        "exercise": False,
+    }
+    lead_part = f":{int(lead.total_seconds())}" if lead else ""
+    return _fan_out(
+        subs,
+        organisation=organisation,
+        event=event,
+        key=f"planned:{window.code}:{occurrence.starts_at:%Y%m%dT%H%M%SZ}:{event}{lead_part}",
+        context=context,
+        payload=payload,
+        sms_text=f"{organisation.name}: {subject} {when}. {page}",
+        is_exercise=False,
+        reference=occurrence.outage,
+        source="statuspage.planned",
+    )
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
