@@ -22,6 +22,7 @@ from reservrutin.notifications.actions import enqueue_message
 from reservrutin.notifications.models import OutboxMessage
 from reservrutin.outages import routing
 from reservrutin.outages.models import Escalation, Outage, Task, TimelineEntry
+from reservrutin.readiness.recipients import exercise_allows
 from reservrutin.registry.duty import who_answers
 from reservrutin.registry.models import ContactPoint, Role, System
 
@@ -68,8 +69,10 @@ def send(
     body: str,
     key: str,
     reference: object = None,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """One outbox row about ``outage``; ``key`` makes it idempotent within the outage."""
+    if outage.is_exercise and not exercise_allows(outage, recipient):
+        return None  # an exercise reaches its participants only (docs/readiness.md)
     return enqueue_message(
         kind=kind,
         recipient=recipient,
@@ -85,7 +88,7 @@ def send(
 
 def message_person(
     outage: Outage, user: User, *, subject: str, body: str, key: str, reference: object = None
-) -> list[OutboxMessage]:
+) -> list[OutboxMessage | None]:
     """E-mail and SMS to ``user`` (whichever they have): an alarm should reach a phone."""
     sent = []
     if user.email:

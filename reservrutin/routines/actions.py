@@ -11,6 +11,7 @@ from django.db import transaction
 from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
+from reservrutin.readiness.actions import on_routine_version_in_force
 from reservrutin.routines import loader
 from reservrutin.routines.loader import Problem
 from reservrutin.routines.models import Routine, RoutineVersion
@@ -145,6 +146,7 @@ def approve_version(version: RoutineVersion, *, by: User | None) -> RoutineVersi
         version.approved_in_app_by = by
         version.approved_in_app_at = clock.now()
         version.save(update_fields=["in_force", "approved_in_app_by", "approved_in_app_at"])
+        on_routine_version_in_force(version)
         record_event(
             "routine.approve",
             actor=by,

@@ -18,6 +18,7 @@ LOOPS: dict[str, str] = {
     "mirrorstatus": "reservrutin.statuspage.worker.mirror_one",
     "backregistration-reminders": "reservrutin.records.actions.remind_overdue",
     "plannedevents": "reservrutin.statuspage.worker.fire_planned_event",
+    "remindreadiness": "reservrutin.readiness.worker.remind_overdue",
 }
 
 
