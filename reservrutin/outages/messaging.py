@@ -226,6 +226,10 @@ def notify_role(
             else "."
         )
     )
+    if outage.is_exercise:
+        # In an exercise the escalation is recorded as the routine would run it, but only
+        # participants are actually contacted; the timeline must not claim otherwise.
+        summary += " (Övning: bara deltagarna i övningen får meddelanden.)"
     TimelineEntry.objects.create(
         outage=outage,
         kind=TimelineEntry.Kind.ESCALATION,
