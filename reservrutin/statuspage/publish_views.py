@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reservrutin.accounts.access import get_organisation_for_user
 from reservrutin.outages.models import Outage
-from reservrutin.statuspage import actions
+from reservrutin.statuspage import actions, queries
 from reservrutin.statuspage.forms import NoticeEditForm, NoticeForm
 from reservrutin.statuspage.models import Notice
 
@@ -77,8 +77,12 @@ def notice_new(request: HttpRequest, org: str) -> HttpResponse:
             organisation=organisation, code=request.GET["outage"]
         ).first()
     initial = {}
+    templates = queries.notice_templates(outage)
     if outage is not None:
         initial = {"title": outage.title, "systems": list(outage.systems.all())}
+        chosen = templates.get(request.GET.get("mall", ""))
+        if chosen is not None:
+            initial.update(title=chosen.title or outage.title, body=chosen.text, severity="outage")
     form = NoticeForm(request.POST or None, organisation=organisation, initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -113,7 +117,13 @@ def notice_new(request: HttpRequest, org: str) -> HttpResponse:
     return render(
         request,
         "statuspage/notice_form.html",
-        {"organisation": organisation, "form": form, "preview": preview, "outage": outage},
+        {
+            "organisation": organisation,
+            "form": form,
+            "preview": preview,
+            "outage": outage,
+            "templates": templates,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -147,6 +157,7 @@ def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
             "form": form,
             "may_publish": may_publish,
             "revisions": notice.revisions.all(),
+            "broadcast": queries.broadcast_text(notice),
         },
         status=400 if form.errors else 200,
     )

@@ -157,3 +157,28 @@ def status(
         "overall": worst([s.state for s in states.values()]),
         "now": now,
     }
+
+
+BROADCAST_MAX = 400
+
+
+def broadcast_text(notice: Notice) -> str:
+    """The phone-queue broadcast (lavinmeddelande) derived from a notice, for the telephony
+    owner to record (LMN-10, LMN-11): short enough to be read out in about half a minute,
+    and pointing callers to the status page rather than reading out details."""
+    body = " ".join(notice.body.split())
+    if len(body) > BROADCAST_MAX:
+        body = body[: BROADCAST_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return (
+        f"{notice.organisation.name} informerar: {notice.title.rstrip('.')}. {body} "
+        "Mer information finns på driftinformationen."
+    )
+
+
+def notice_templates(outage: Outage | None) -> dict[str, Any]:
+    """The routine's notice templates for ``outage`` (key → template), so a publisher starts
+    from the routine's own words (LMN-09, S2-06)."""
+    if outage is None or outage.routine_version_id is None:
+        return {}
+    document = outage.routine_version.document()
+    return {t.key: t for t in document.templates if t.kind == "notice"}
