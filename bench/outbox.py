@@ -371,7 +371,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", default="delivery,kill", help="delivery, kill or both")
     parser.add_argument("--lease", type=int, default=60, help="WORKER_LEASE_SECONDS")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds per run, at most")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per run, at most")
     parser.add_argument("--serve", choices=["smtp", "webhook"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
