@@ -175,14 +175,17 @@ def pending() -> int:
     return Timer.objects.filter(key__startswith=PREFIX).pending().count()
 
 
-def start_workers(n: int, log_dir: Path) -> list[subprocess.Popen]:
+def start_workers(n: int, log_dir: Path, pgoptions: str) -> list[subprocess.Popen]:
     procs = []
     for i in range(n):
         err = (log_dir / f"runtimers-{i}.log").open("w")
+        env = {**ENV, "DATABASE_APPLICATION_NAME": f"bench-runtimers-{i}"}
+        if pgoptions:
+            env["PGOPTIONS"] = pgoptions  # libpq: session settings, e.g. for a diagnosis
         procs.append(
             subprocess.Popen(
                 [str(BIN / "reservrutin"), "runtimers", "--name", f"bench-runtimers-{i}"],
-                env={**ENV, "DATABASE_APPLICATION_NAME": f"bench-runtimers-{i}"},
+                env=env,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
                 stderr=err,
@@ -282,6 +285,7 @@ def run(
     lead: float,
     spread: float,
     grace: float,
+    pgoptions: str = "",
 ) -> dict[str, Any]:
     from reservrutin.lib import clock
 
@@ -290,7 +294,7 @@ def run(
     create_timers(outage_ids, timers, start, spread)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-timers-"))
     load_before = os.getloadavg()
-    procs = start_workers(workers, log_dir)
+    procs = start_workers(workers, log_dir, pgoptions)
     deadline = time.monotonic() + lead + spread + grace
     first_due = time.monotonic() + lead
     try:
@@ -359,6 +363,14 @@ def main() -> None:
     parser.add_argument("--grace", type=float, default=120, help="seconds after the last due")
     parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2")
     parser.add_argument("--burst", action="store_true", help="also run with all due at once")
+    parser.add_argument(
+        "--no-spread", action="store_true", help="skip the spread runs (with --burst)"
+    )
+    parser.add_argument(
+        "--pgoptions",
+        default="",
+        help="PGOPTIONS for the workers, e.g. '-c synchronous_commit=off' (a diagnosis only)",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
 
@@ -369,7 +381,7 @@ def main() -> None:
     seed_seconds = time.monotonic() - t0
 
     results = []
-    for n in counts:
+    for n in [] if args.no_spread else counts:
         results.append(
             run(
                 f"spread {args.spread:.0f} s",
@@ -379,6 +391,7 @@ def main() -> None:
                 lead=args.lead,
                 spread=args.spread,
                 grace=args.grace,
+                pgoptions=args.pgoptions,
             )
         )
     if args.burst:
@@ -392,6 +405,7 @@ def main() -> None:
                     lead=args.lead,
                     spread=0,
                     grace=max(args.grace, 600),
+                    pgoptions=args.pgoptions,
                 )
             )
     plan = explain(outage_ids, args.timers, args.spread)
@@ -401,7 +415,8 @@ def main() -> None:
         f"Machine: {os.cpu_count()} cores; PostgreSQL, the workers and this script on the same "
         f"machine. {args.timers} timers over {len(outage_ids)} outages, due spread over "
         f"{args.spread:.0f} s of wall-clock time from {args.lead:.0f} s after the start; "
-        f"`reservrutin runtimers` processes (WORKER_IDLE_SECONDS default). "
+        f"`reservrutin runtimers` processes (WORKER_IDLE_SECONDS default"
+        f"{'; PGOPTIONS=' + repr(args.pgoptions) if args.pgoptions else ''}). "
         f"Set-up (migrate, demo data, outages) took {seed_seconds:.0f} s.\n"
     )
     print(
