@@ -28,7 +28,9 @@ Finally it prints ``EXPLAIN (ANALYZE, BUFFERS)`` of the worker's due-timer query
 Usage (PostgreSQL on 127.0.0.1:5432, trust auth):
     .venv/bin/python bench/timers.py [--timers 10000] [--outages 1000] [--spread 180]
         [--workers 1,2] [--burst]
-``--burst`` adds runs with every timer due at once (the drain rate of the workers).
+``--burst`` adds runs with every timer due at once (the drain rate of the workers);
+``--no-spread`` leaves out the spread runs; ``--pgoptions "-c synchronous_commit=off"``
+gives the workers a session setting, to diagnose the cost of commits (not for results).
 Results are printed as Markdown; docs/benchmarks.md keeps the latest run.
 """
 
