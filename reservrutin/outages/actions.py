@@ -31,6 +31,7 @@ from reservrutin.outages.models import (
 )
 from reservrutin.registry.models import ContactPoint, System, SystemParty
 from reservrutin.routines import schema
+from reservrutin.routines.models import RoutineVersion
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,9 @@ def _first_system(outage: Outage) -> System | None:
 
 
 def _document(outage: Outage) -> schema.Routine | None:
-    return routing.document(outage.routine_version)
+    if outage.routine_version_id is None:
+        return None
+    return RoutineVersion.document_by_id(outage.routine_version_id)
 
 
 def _due_at(due: str | None, at: dt.datetime) -> dt.datetime | None:

@@ -58,6 +58,18 @@ class Routine(models.Model):
         return self.versions.order_by("-number").first()
 
 
+_DOCUMENT_CACHE_SIZE = 64
+#: Parsed documents by (version id, text hash). Versions are immutable once imported (a new
+#: text is a new version), so an entry never goes stale; the size cap bounds memory.
+_DOCUMENTS: dict[tuple[int, str], Any] = {}
+
+
+def _remember(key: tuple[int, str], document: Any) -> None:
+    if len(_DOCUMENTS) >= _DOCUMENT_CACHE_SIZE:
+        _DOCUMENTS.pop(next(iter(_DOCUMENTS)))
+    _DOCUMENTS[key] = document
+
+
 class RoutineVersion(models.Model):
     """One imported text of a routine, never changed after import.
 
@@ -118,7 +130,28 @@ class RoutineVersion(models.Model):
         return f"{self.routine} v{self.number}"
 
     def document(self) -> Any:
-        """The parsed document as a schema object."""
+        """The parsed document as a schema object.
+
+        A version never changes once imported, so the parsed object is cached per process by
+        (id, hash): the timer worker reads the routine on every firing, and validating it again each
+        time cost about 10 ms. Callers treat the object as read-only.
+        """
         from reservrutin.routines.schema import routine_from_json
 
-        return routine_from_json(self.parsed)
+        key = (self.pk, self.sha256)
+        document = _DOCUMENTS.get(key) if self.pk is not None else None
+        if document is None:
+            document = routine_from_json(self.parsed)
+            if self.pk is not None:
+                _remember(key, document)
+        return document
+
+    @classmethod
+    def document_by_id(cls, pk: int) -> Any:
+        """The parsed document of version ``pk``, reading only its hash when it is cached
+        (the hash guards against a reused id, e.g. after a rolled-back test transaction)."""
+        sha256 = cls.objects.filter(pk=pk).values_list("sha256", flat=True).get()
+        document = _DOCUMENTS.get((pk, sha256))
+        if document is None:
+            document = cls.objects.get(pk=pk).document()
+        return document
