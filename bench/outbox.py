@@ -1,8 +1,9 @@
 """Benchmark of the ``sendoutbox`` worker (issue 5, benchmarks 2 and 3). Not a test.
 
 One notice is published to ``--emails`` e-mail subscribers and ``--webhooks`` webhook
-subscribers: ONE transaction calls ``notifications.actions.enqueue_message`` once per
-subscriber (as a notice's fan-out would), while ``--workers`` real ``reservrutin sendoutbox``
+subscribers: ONE transaction builds one message per subscriber with
+``notifications.actions.new_message`` and writes them with ``enqueue_messages`` (bulk, as
+``statuspage.subscriptions`` fans a notice out), while ``--workers`` real ``reservrutin sendoutbox``
 processes are already running. They deliver over real SMTP to an aiosmtpd server and over
 real HTTP (``lib/safehttp``, signed per Standard Webhooks) to a ``ThreadingHTTPServer``, each
 a separate process on 127.0.0.1 that appends (receive time, Message-ID or webhook-id,
@@ -188,7 +189,7 @@ def enqueue(emails: int, webhooks: int) -> tuple[dict[str, str], float]:
     from django.db import transaction
 
     from reservrutin.accounts.models import Organisation
-    from reservrutin.notifications.actions import enqueue_message
+    from reservrutin.notifications.actions import enqueue_messages, new_message
     from reservrutin.notifications.transports.email import message_id_for
 
     org, _ = Organisation.objects.get_or_create(
@@ -203,38 +204,44 @@ def enqueue(emails: int, webhooks: int) -> tuple[dict[str, str], float]:
     html = "".join(f"<p>{line}</p>\n" for line in body.splitlines() if line)
     expected: dict[str, str] = {}
     with transaction.atomic():
+        batch = []
         for i in range(emails):
             key = f"notice:{notice}:subscriber:{i}:email"
-            enqueue_message(
-                kind="email",
-                recipient=f"prenumerant{i}@example.org",
-                subject=subject,
-                body=body,
-                body_html=html,
-                headers={
-                    "List-Unsubscribe": f"<https://reservrutin.invalid/avregistrera/{i}/>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
-                dedupe_key=key,
-                organisation=org,
-                source="statuspage.notice",
+            batch.append(
+                new_message(
+                    kind="email",
+                    recipient=f"prenumerant{i}@example.org",
+                    subject=subject,
+                    body=body,
+                    body_html=html,
+                    headers={
+                        "List-Unsubscribe": f"<https://reservrutin.invalid/avregistrera/{i}/>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                    dedupe_key=key,
+                    organisation=org,
+                    source="statuspage.notice",
+                )
             )
             expected[message_id_for(key)] = key
         for i in range(webhooks):
             key = f"notice:{notice}:subscriber:{i}:webhook"
-            enqueue_message(
-                kind="webhook",
-                recipient=f"http://127.0.0.1:{WEBHOOK_PORT}/hook/{i}",
-                body=body,
-                payload={
-                    "type": "notice.published",
-                    "notice": {"id": notice, "title": subject, "text": body},
-                },
-                dedupe_key=key,
-                organisation=org,
-                source="statuspage.notice",
+            batch.append(
+                new_message(
+                    kind="webhook",
+                    recipient=f"http://127.0.0.1:{WEBHOOK_PORT}/hook/{i}",
+                    body=body,
+                    payload={
+                        "type": "notice.published",
+                        "notice": {"id": notice, "title": subject, "text": body},
+                    },
+                    dedupe_key=key,
+                    organisation=org,
+                    source="statuspage.notice",
+                )
             )
             expected[key] = key
+        enqueue_messages(batch)
     return expected, time.time()
 
 

@@ -48,7 +48,7 @@ def _mark_exercise(
     return subject, body, body_html, payload
 
 
-def enqueue_message(
+def new_message(
     *,
     kind: str,
     recipient: str,
@@ -64,7 +64,45 @@ def enqueue_message(
     reference: models.Model | None = None,
     not_before: dt.datetime | None = None,
 ) -> OutboxMessage:
+    """An unsaved outbox row with everything ``enqueue_message`` sets: exercise marking,
+    the first attempt time, the reference. ``enqueue_messages`` saves many at once."""
+    if kind not in OutboxMessage.Kind.values:
+        raise ValueError(f"unknown message kind {kind!r}")
+    payload = dict(payload or {})
+    if is_exercise:
+        subject, body, body_html, payload = _mark_exercise(subject, body, body_html, payload)
+    now = clock.now()
+    return OutboxMessage(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        recipient=recipient.strip(),
+        subject=subject,
+        body=body,
+        body_html=body_html,
+        headers=dict(headers or {}),
+        payload=payload,
+        organisation=organisation,
+        is_exercise=is_exercise,
+        source=source,
+        object_type=reference._meta.label_lower if reference is not None else "",
+        object_id=str(reference.pk) if reference is not None else "",
+        status=OutboxMessage.Status.PENDING,
+        max_attempts=MAX_ATTEMPTS,
+        next_attempt_at=max(now, not_before) if not_before else now,
+        created_at=now,
+    )
+
+
+def _require_transaction(name: str) -> None:
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError(
+            f"{name} must run inside the caller's transaction.atomic()"
+        )
+
+
+def enqueue_message(**fields: Any) -> OutboxMessage:
     """Promise to deliver one message; the ``sendoutbox`` worker keeps the promise.
+    Takes the keyword arguments of ``new_message``.
 
     Must run inside the caller's transaction, so the message exists if and only if the change
     it announces was committed (an ``on_commit`` hook may nudge a worker but is never the
@@ -72,41 +110,29 @@ def enqueue_message(
     existing row unchanged, so callers can derive the key from what the message is about
     (``f"escalation:{escalation.code}:{user.code}:sms"``) and call again safely after a retry.
     """
-    if not connection.in_atomic_block:
-        raise transaction.TransactionManagementError(
-            "enqueue_message must run inside the caller's transaction.atomic()"
-        )
-    if kind not in OutboxMessage.Kind.values:
-        raise ValueError(f"unknown message kind {kind!r}")
-    payload = dict(payload or {})
-    if is_exercise:
-        subject, body, body_html, payload = _mark_exercise(subject, body, body_html, payload)
-    now = clock.now()
+    _require_transaction("enqueue_message")
+    draft = new_message(**fields)
+    defaults = {
+        f.attname: getattr(draft, f.attname)
+        for f in OutboxMessage._meta.concrete_fields
+        if f.attname not in {"id", "dedupe_key", "code"}
+    }
     message, created = OutboxMessage.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "kind": kind,
-            "recipient": recipient.strip(),
-            "subject": subject,
-            "body": body,
-            "body_html": body_html,
-            "headers": dict(headers or {}),
-            "payload": payload,
-            "organisation": organisation,
-            "is_exercise": is_exercise,
-            "source": source,
-            "object_type": reference._meta.label_lower if reference is not None else "",
-            "object_id": str(reference.pk) if reference is not None else "",
-            "status": OutboxMessage.Status.PENDING,
-            "max_attempts": MAX_ATTEMPTS,
-            "next_attempt_at": max(now, not_before) if not_before else now,
-            "created_at": now,
-        },
+        dedupe_key=draft.dedupe_key, defaults=defaults
     )
-    if not created and (message.kind, message.recipient) != (kind, recipient.strip()):
+    if not created and (message.kind, message.recipient) != (draft.kind, draft.recipient):
         # Same key, different message: almost certainly a caller's key is not specific enough.
-        log.warning("dedupe key %s reused for a different recipient or kind", dedupe_key)
+        log.warning("dedupe key %s reused for a different recipient or kind", draft.dedupe_key)
     return message
+
+
+def enqueue_messages(messages: list[OutboxMessage]) -> int:
+    """Enqueue many messages built with ``new_message`` in one go (a notice to thousands of
+    subscribers); rows whose dedupe key already exists are left as they are. Returns how
+    many were given. Same transaction rule as ``enqueue_message``."""
+    _require_transaction("enqueue_messages")
+    OutboxMessage.objects.bulk_create(messages, batch_size=500, ignore_conflicts=True)
+    return len(messages)
 
 
 def retry_message(message: OutboxMessage, *, by: User | None) -> OutboxMessage:

@@ -37,7 +37,7 @@ from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock, safehttp
 from reservrutin.lib.phone import e164, validate_phone
 from reservrutin.lib.signing import generate_webhook_secret
-from reservrutin.notifications.actions import enqueue_message
+from reservrutin.notifications.actions import enqueue_message, enqueue_messages, new_message
 from reservrutin.notifications.transports.webhook import SECRET_KEY_IN_HEADERS
 from reservrutin.outages.models import Outage
 from reservrutin.registry.models import System
@@ -569,11 +569,25 @@ def _fan_out(
     reference: Any,
     source: str,
 ) -> int:
-    """One outbox row per subscription, in the caller's transaction."""
+    """One outbox row per subscription, in the caller's transaction, written in bulk.
+
+    The e-mail templates are rendered once per event with a placeholder for the personal
+    unsubscribe link, which is filled in per subscriber: a notice to 10,000 subscribers
+    must not hold the publishing transaction open for seconds per thousand.
+    """
+    placeholder = "__RESERVRUTIN_UNSUBSCRIBE__"
+    email_parts: tuple[str, str, str] | None = None
+    if any(sub.channel == Channel.EMAIL for sub in subs):
+        ctx = {**context, "unsubscribe_url": placeholder, "subscription": None}
+        email_parts = (
+            render_to_string(context["templates"] + "-subject.txt", ctx).strip(),
+            render_to_string(context["templates"] + "-body.txt", ctx),
+            render_to_string(context["templates"] + "-body.html", ctx),
+        )
+    messages = []
     for sub in subs:
         dedupe_key = f"{key}:sub:{sub.pk}"
         unsub = unsubscribe_url(sub)
-        ctx = {**context, "unsubscribe_url": unsub, "subscription": sub}
         common: dict[str, Any] = {
             "recipient": sub.address,
             "dedupe_key": dedupe_key,
@@ -583,11 +597,13 @@ def _fan_out(
             "reference": reference,
         }
         if sub.channel == Channel.EMAIL:
-            enqueue_message(
+            assert email_parts is not None
+            subject, body, body_html = (part.replace(placeholder, unsub) for part in email_parts)
+            message = new_message(
                 kind="email",
-                subject=render_to_string(context["templates"] + "-subject.txt", ctx).strip(),
-                body=render_to_string(context["templates"] + "-body.txt", ctx),
-                body_html=render_to_string(context["templates"] + "-body.html", ctx),
+                subject=subject,
+                body=body,
+                body_html=body_html,
                 headers={
                     "List-Unsubscribe": f"<{unsub}>",
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -595,9 +611,9 @@ def _fan_out(
                 **common,
             )
         elif sub.channel == Channel.SMS:
-            enqueue_message(kind="sms", body=f"{sms_text} Avsluta: {unsub}", **common)
+            message = new_message(kind="sms", body=f"{sms_text} Avsluta: {unsub}", **common)
         elif sub.channel == Channel.WEBHOOK:
-            enqueue_message(
+            message = new_message(
                 kind="webhook",
                 body=sms_text,
                 payload={**payload, "id": dedupe_key, "unsubscribe_url": unsub},
@@ -605,12 +621,14 @@ def _fan_out(
                 **common,
             )
         else:  # Teams: the transport builds an Adaptive Card from subject and text.
-            enqueue_message(
+            message = new_message(
                 kind="teams",
                 subject=context["subject"],
                 body=f"{context['text']}\n\n{context['status_url']}",
                 **common,
             )
+        messages.append(message)
+    enqueue_messages(messages)
     return len(subs)
 
 
