@@ -203,6 +203,8 @@ WEBHOOK_SECRET = env.string("WEBHOOK_SECRET", "")
 WORKER_IDLE_SECONDS = env.integer("WORKER_IDLE_SECONDS", 2)
 WORKER_LEASE_SECONDS = env.integer("WORKER_LEASE_SECONDS", 60)
 STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
+#: How long a web process trusts its last look at a status page's version (milliseconds).
+STATUSPAGE_FRESH_MS = env.integer("STATUSPAGE_FRESH_MS", 0 if TESTING else 1000)
 
 #: Per-process memory cache for rendered public pages; the benchmark sets the dummy backend
 #: to measure uncached renders.

@@ -54,6 +54,9 @@ def can_see_draft(user: User, notice: Notice) -> bool:
 
 def bump_page_version(organisation: Organisation) -> None:
     """Mark the organisation's public page (and its partners' combined pages) as changed."""
+    from reservrutin.statuspage.rendering import forget_recent
+
+    transaction.on_commit(forget_recent)
     now = clock.now()
     for org in [organisation, *organisation.partners.all()]:
         updated = PageVersion.objects.filter(organisation=org).update(

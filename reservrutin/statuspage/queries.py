@@ -87,21 +87,35 @@ def status(
         s.pk: SystemState(system=s) for s in systems.order_by("organisation__name", "kind", "name")
     }
 
-    notices = list(
-        Notice.objects.public()
-        .filter(organisation__in=organisations)
-        .filter(Q(status=Notice.Status.PUBLISHED) | Q(ended_at__gte=history_from))
+    public = Notice.objects.public().filter(organisation__in=organisations)
+    if system is not None:
+        public = public.filter(systems=system)
+    current = list(
+        public.filter(status=Notice.Status.PUBLISHED)
         .select_related("outage", "organisation")
         .prefetch_related("systems")
         .order_by("-published_at")
     )
-    if system is not None:
-        notices = [n for n in notices if any(s.pk == system.pk for s in n.systems.all())]
-    current = [n for n in notices if n.status == Notice.Status.PUBLISHED]
+    past = list(
+        public.filter(status=Notice.Status.ENDED, ended_at__gte=history_from)
+        .prefetch_related("systems")
+        .order_by("-published_at")[:10]
+    )
     for notice in current:
         for s in notice.systems.all():
             if s.pk in states:
                 states[s.pk].notices.append(notice)
+    # The 90-day history needs only times, severities and system ids: plain rows, no models.
+    history = list(
+        public.filter(
+            Q(status=Notice.Status.PUBLISHED) | Q(ended_at__gte=history_from)
+        ).values_list("pk", "severity", "published_at", "ended_at")
+    )
+    links: dict[int, list[int]] = {}
+    for notice_id, system_id in Notice.systems.through.objects.filter(
+        notice_id__in=[row[0] for row in history]
+    ).values_list("notice_id", "system_id"):
+        links.setdefault(notice_id, []).append(system_id)
 
     planned = list(
         Outage.objects.real()
@@ -119,23 +133,25 @@ def status(
                 if s.pk in states:
                     states[s.pk].planned_now.append(outage)
 
-    days = [first_day + dt.timedelta(days=i) for i in range(HISTORY_DAYS)]
     for state in states.values():
         severities = [n.severity for n in state.notices]
         if state.planned_now:
             severities.append(Notice.Severity.MAINTENANCE)
         state.state = worst(severities)
         state.history = [OK] * HISTORY_DAYS
-    for notice in notices:
-        start = clock.local(notice.published_at).date()
-        end = clock.local(notice.ended_at).date() if notice.ended_at else today
-        for s in notice.systems.all():
-            state = states.get(s.pk)
+    for notice_id, severity, published_at, ended_at in history:
+        first = max(0, (clock.local(published_at).date() - first_day).days)
+        last = min(
+            HISTORY_DAYS - 1,
+            ((clock.local(ended_at).date() if ended_at else today) - first_day).days,
+        )
+        for system_id in links.get(notice_id, ()):
+            state = states.get(system_id)
             if state is None:
                 continue
-            for i, day in enumerate(days):
-                if start <= day <= end:
-                    state.history[i] = worst([state.history[i], notice.severity])
+            for i in range(first, last + 1):
+                if RANK[severity] > RANK[state.history[i]]:
+                    state.history[i] = severity
 
     groups: dict[str, list[SystemState]] = {}
     for state in states.values():
@@ -153,7 +169,7 @@ def status(
         "upcoming": upcoming,
         "history_first_day": first_day,
         "history_days": HISTORY_DAYS,
-        "past": [n for n in notices if n.status == Notice.Status.ENDED][:10],
+        "past": past,
         "overall": worst([s.state for s in states.values()]),
         "now": now,
     }

@@ -8,10 +8,13 @@ client with the same ETag gets 304.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
@@ -21,6 +24,35 @@ from reservrutin.lib import clock
 from reservrutin.statuspage.queries import page_version
 
 CACHE_SECONDS = 120
+_RECENT: dict[Hashable, tuple[dt.datetime, Any]] = {}
+_RECENT_MAX = 10_000
+
+
+def recent(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered in this process for ``STATUSPAGE_FRESH_MS``.
+
+    The public pages look up the organisation and its page version on every request; under
+    load that is most of the work. Remembering them for a second means a cached page costs
+    no query at all, at the price of other server processes showing a publish up to a
+    second later (the process that published, and the static mirror, see it at once).
+    """
+    window = settings.STATUSPAGE_FRESH_MS / 1000
+    if window <= 0:
+        return compute()
+    now = clock.now()
+    hit = _RECENT.get(key)
+    if hit is not None and 0 <= (now - hit[0]).total_seconds() < window:
+        return hit[1]
+    value = compute()
+    if len(_RECENT) >= _RECENT_MAX:
+        _RECENT.clear()
+    _RECENT[key] = (now, value)
+    return value
+
+
+def forget_recent() -> None:
+    """Drop what ``recent`` remembers (after a publish in this process)."""
+    _RECENT.clear()
 
 
 @dataclass(frozen=True)
@@ -37,7 +69,9 @@ def rendered(
     render: Callable[[], tuple[bytes, str]],
 ) -> Rendered:
     """The bytes of ``variant`` for ``organisations``, rendered at most once per change."""
-    version, changed_at = page_version(organisations)
+    version, changed_at = recent(
+        ("version", *(o.pk for o in organisations)), lambda: page_version(organisations)
+    )
     minute = int(clock.now().timestamp() // 60)
     orgs = ",".join(str(o.pk) for o in organisations)
     key = f"statuspage:{variant}:{orgs}:{version}:{minute}"

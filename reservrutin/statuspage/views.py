@@ -23,17 +23,22 @@ from reservrutin.accounts.models import Organisation
 from reservrutin.registry.models import System
 from reservrutin.statuspage import api, queries
 from reservrutin.statuspage.models import Notice
-from reservrutin.statuspage.rendering import Rendered, rendered, respond
+from reservrutin.statuspage.rendering import Rendered, recent, rendered, respond
 
 
 def _organisation(key: str) -> Organisation:
-    return get_object_or_404(Organisation.objects.care(), key=key)
+    return recent(
+        ("organisation", key), lambda: get_object_or_404(Organisation.objects.care(), key=key)
+    )
 
 
 def _system(organisation: Organisation, key: str | None) -> System | None:
     if key is None:
         return None
-    return get_object_or_404(System, organisation=organisation, key=key, public=True)
+    return recent(
+        ("system", organisation.pk, key),
+        lambda: get_object_or_404(System, organisation=organisation, key=key, public=True),
+    )
 
 
 def _html(template: str, context: Callable[[], dict[str, Any]], lang: str) -> tuple[bytes, str]:

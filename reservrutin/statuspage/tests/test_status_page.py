@@ -166,3 +166,39 @@ class StatusPageTests(StatusTestCase):
         self.publish(severity=Notice.Severity.DISTURBANCE, title="Långsamt")
         self.publish(severity=Notice.Severity.OUTAGE, title="Nere")
         self.assertContains(self.get(), 'class="st outage">Avbrott')
+
+
+class FastPathTests(StatusTestCase):
+    def test_a_cached_page_costs_no_query_within_the_freshness_window(self) -> None:
+        import time_machine
+        from django.test import override_settings
+
+        from reservrutin.statuspage.rendering import forget_recent
+
+        cache.clear()
+        forget_recent()
+        start = clock.now()
+        with (
+            override_settings(STATUSPAGE_FRESH_MS=1000),
+            time_machine.travel(start, tick=False) as t,
+        ):
+            self.client.get("/status/org-a/")
+            with CaptureQueriesContext(connection) as hit:
+                self.client.get("/status/org-a/")
+            self.assertEqual(len(hit.captured_queries), 0)
+            # Another process published (no local forget): seen within one second.
+            from reservrutin.statuspage.models import PageVersion
+
+            PageVersion.objects.update_or_create(
+                organisation=self.org_a, defaults={"version": 99, "changed_at": start}
+            )
+            self.publish_without_forgetting()
+            self.assertNotContains(self.client.get("/status/org-a/"), "System A ligger nere")
+            t.shift(1.5)
+            self.assertContains(self.client.get("/status/org-a/"), "System A ligger nere")
+
+    def publish_without_forgetting(self) -> None:
+        from unittest import mock
+
+        with mock.patch("reservrutin.statuspage.rendering.forget_recent"):
+            self.publish()
