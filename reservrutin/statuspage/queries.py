@@ -105,17 +105,13 @@ def status(
         for s in notice.systems.all():
             if s.pk in states:
                 states[s.pk].notices.append(notice)
-    # The 90-day history needs only times, severities and system ids: plain rows, no models.
+    # The 90-day history needs only times, severities and system ids: plain rows (one per
+    # notice and system), no model instances.
     history = list(
         public.filter(
             Q(status=Notice.Status.PUBLISHED) | Q(ended_at__gte=history_from)
-        ).values_list("pk", "severity", "published_at", "ended_at")
+        ).values_list("severity", "published_at", "ended_at", "systems")
     )
-    links: dict[int, list[int]] = {}
-    for notice_id, system_id in Notice.systems.through.objects.filter(
-        notice_id__in=[row[0] for row in history]
-    ).values_list("notice_id", "system_id"):
-        links.setdefault(notice_id, []).append(system_id)
 
     planned = list(
         Outage.objects.real()
@@ -139,19 +135,18 @@ def status(
             severities.append(Notice.Severity.MAINTENANCE)
         state.state = worst(severities)
         state.history = [OK] * HISTORY_DAYS
-    for notice_id, severity, published_at, ended_at in history:
+    for severity, published_at, ended_at, system_id in history:
+        state = states.get(system_id)
+        if state is None:
+            continue
         first = max(0, (clock.local(published_at).date() - first_day).days)
         last = min(
             HISTORY_DAYS - 1,
             ((clock.local(ended_at).date() if ended_at else today) - first_day).days,
         )
-        for system_id in links.get(notice_id, ()):
-            state = states.get(system_id)
-            if state is None:
-                continue
-            for i in range(first, last + 1):
-                if RANK[severity] > RANK[state.history[i]]:
-                    state.history[i] = severity
+        for i in range(first, last + 1):
+            if RANK[severity] > RANK[state.history[i]]:
+                state.history[i] = severity
 
     groups: dict[str, list[SystemState]] = {}
     for state in states.values():
