@@ -413,7 +413,7 @@ def main() -> None:
         f"Machine: {os.cpu_count()} cores; PostgreSQL, {args.workers} `reservrutin sendoutbox` "
         f"processes, the aiosmtpd SMTP receiver, the webhook receiver and this script on the "
         f"same machine. One notice to {args.emails} e-mail and {args.webhooks} webhook "
-        f"subscribers, enqueued with `enqueue_message` in one transaction while the workers "
+        f"subscribers, enqueued with `new_message` + `enqueue_messages` in one transaction while the workers "
         f"idle; times are from that commit. WORKER_LEASE_SECONDS={args.lease}.\n"
     )
     print(

@@ -21,7 +21,7 @@ from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
 from reservrutin.lib.identity import PatientIdentifier, parse_identifier
 from reservrutin.outages.models import Outage
-from reservrutin.records import access
+from reservrutin.records import access, queries
 from reservrutin.records.models import (
     BackRegistration,
     DischargeReport,
@@ -520,6 +520,13 @@ def remind_overdue() -> bool:
         )
         if candidate is None:
             return False
+        if queries.waits_for_decision(
+            candidate, queries.awaited_decisions([candidate.record.outage_id])
+        ):
+            # TES-10: nobody is late while the administrations have not said how to do it;
+            # mark it as looked at today so the step moves on to the next candidate.
+            BackRegistration.objects.filter(pk=candidate.pk).update(reminded_at=now)
+            return True
         claimed = (
             BackRegistration.objects.filter(pk=candidate.pk, reminded_at=candidate.reminded_at)
             .filter(status=BackRegistration.Status.PENDING)

@@ -6,6 +6,7 @@ Nothing here writes. Callers fetch what the user may see through ``records.acces
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -20,6 +21,7 @@ from reservrutin.records.models import (
     DischargeReport,
     DowntimeRecord,
     PaymentAgreement,
+    RecordType,
 )
 
 
@@ -51,6 +53,29 @@ def back_registration_note(record: DowntimeRecord, *, registered_at: dt.datetime
 def note_time(back_registration: BackRegistration) -> dt.datetime:
     """The registration time to show in the note: when it was done, else now."""
     return back_registration.done_at or clock.now()
+
+
+def awaited_decisions(outage_ids: Iterable[int]) -> dict[int, str]:
+    """Outages whose back-registration of times waits for a decision (TES-10: over 10 hours
+    the administrations announce how it is handled): outage id → what is awaited.
+
+    A resolution task of the routine with no due time ("when announced") that is not yet
+    done is such a decision; time registrations of that outage wait until it is done.
+    """
+    from reservrutin.outages.models import Task
+
+    rows = Task.objects.filter(
+        outage_id__in=list(outage_ids),
+        source=Task.Source.RESOLUTION,
+        due_at__isnull=True,
+        done_at__isnull=True,
+    ).values_list("outage_id", "instruction")
+    return dict(rows)
+
+
+def waits_for_decision(back_registration: BackRegistration, decisions: dict[int, str]) -> bool:
+    record = back_registration.record
+    return record.record_type == RecordType.TIME_REGISTRATION and record.outage_id in decisions
 
 
 def queue(records: QuerySet[DowntimeRecord]) -> QuerySet[BackRegistration]:

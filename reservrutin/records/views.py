@@ -280,12 +280,17 @@ def _render_queue(
     _audit_list(request, organisation, rows)
     if request.GET.get("format") == "csv":
         return _queue_csv(rows, csv_name)
+    decisions = queries.awaited_decisions({row.record.outage_id for row in rows})
     return render(
         request,
         "records/queue.html",
         {
             "title": title,
-            "rows": [(row, row.is_overdue(now)) for row in rows],
+            "rows": [
+                (row, row.is_overdue(now) and not queries.waits_for_decision(row, decisions))
+                for row in rows
+            ],
+            "decisions": sorted(set(decisions.values())),
             "progress": queries.progress(back_registrations, now=now),
             "organisation": organisation,
             **(extra or {}),
