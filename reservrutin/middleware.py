@@ -37,3 +37,10 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # No "Vary: Accept-Language": the header is ignored on purpose (see above), and the
+        # public status pages carry their language in the address, so shared caches may keep
+        # them.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

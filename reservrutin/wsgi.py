@@ -7,4 +7,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reservrutin.settings")
-application = get_wsgi_application()
+
+from reservrutin.statuspage.fastpath import PublicFastPath
+
+application = PublicFastPath(get_wsgi_application())

@@ -17,7 +17,9 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        # Without a session cookie there is nobody to time out; not touching the session
+        # keeps anonymous responses (the public status page) free of "Vary: Cookie".
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get(KEY)
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:

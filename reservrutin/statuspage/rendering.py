@@ -51,8 +51,11 @@ def recent(key: Hashable, compute: Callable[[], Any]) -> Any:
 
 
 def forget_recent() -> None:
-    """Drop what ``recent`` remembers (after a publish in this process)."""
+    """Drop what ``recent`` and the WSGI fast path remember (after a publish here)."""
+    from reservrutin.statuspage import fastpath
+
     _RECENT.clear()
+    fastpath.forget()
 
 
 @dataclass(frozen=True)
