@@ -10,6 +10,7 @@ with a cookie, a ``Vary`` header, a query string, or another method goes through
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -23,8 +24,19 @@ _MAX_ENTRIES = 2_000
 _HOT: dict[str, tuple[float, str, list[tuple[str, str]], bytes, str]] = {}
 
 
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
 def forget() -> None:
     _HOT.clear()
+
+
+def _lock_for(path: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        if len(_LOCKS) >= _MAX_ENTRIES:
+            _LOCKS.clear()
+        return _LOCKS.setdefault(path, threading.Lock())
 
 
 class PublicFastPath:
@@ -44,18 +56,32 @@ class PublicFastPath:
             or environ.get("QUERY_STRING")
         ):
             return self.app(environ, start_response)
-        now = time.monotonic()
+        served = self._serve(environ, start_response, path, method)
+        if served is not None:
+            return served
+        # One render per path at a time in this process: when the entry expires under load,
+        # the other threads wait for that render instead of all rendering (no stampede).
+        with _lock_for(path):
+            served = self._serve(environ, start_response, path, method)
+            if served is not None:
+                return served
+            return self._fill(environ, start_response, path, time.monotonic() + window, method)
+
+    @staticmethod
+    def _serve(
+        environ: dict[str, Any], start_response: Callable[..., Any], path: str, method: str
+    ) -> list[bytes] | None:
         hit = _HOT.get(path)
-        if hit is not None and hit[0] > now:
-            _, status, headers, body, etag = hit
-            if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-                start_response(
-                    "304 Not Modified", [h for h in headers if h[0].lower() != "content-length"]
-                )
-                return [b""]
-            start_response(status, headers)
-            return [b""] if method == "HEAD" else [body]
-        return self._fill(environ, start_response, path, now + window, method)
+        if hit is None or hit[0] <= time.monotonic():
+            return None
+        _, status, headers, body, etag = hit
+        if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            start_response(
+                "304 Not Modified", [h for h in headers if h[0].lower() != "content-length"]
+            )
+            return [b""]
+        start_response(status, headers)
+        return [b""] if method == "HEAD" else [body]
 
     def _fill(
         self,

@@ -121,3 +121,27 @@ class FastPathTests(SimpleTestCase):
         forget_recent()
         get(app, "/status/org-a/")
         self.assertEqual(inner.calls, 2)
+
+
+@override_settings(STATUSPAGE_FRESH_MS=1000)
+class StampedeTests(SimpleTestCase):
+    def test_concurrent_misses_render_once(self) -> None:
+        import threading
+
+        fastpath.forget()
+        release = threading.Event()
+
+        class SlowApp(FakeApp):
+            def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+                release.wait(5)
+                return super().__call__(environ, start_response)
+
+        inner = SlowApp()
+        app = fastpath.PublicFastPath(inner)
+        threads = [threading.Thread(target=get, args=(app, "/status/org-a/")) for _ in range(8)]
+        for t in threads:
+            t.start()
+        release.set()
+        for t in threads:
+            t.join(10)
+        self.assertEqual(inner.calls, 1)
