@@ -194,8 +194,9 @@ from django.core.cache import cache
 from reservrutin.accounts.models import Organisation
 from reservrutin.statuspage.views import page
 cache.clear()
+org = Organisation.objects.get(key='bench')
 with CaptureQueriesContext(connection) as c:
-    page(Organisation.objects.get(key='bench'))
+    page(org)
 print(len(c.captured_queries))
 """,
         ],
@@ -235,6 +236,7 @@ def main() -> None:
 
     proc = serve({})
     size = len(subprocess.run(["curl", "-s", url], capture_output=True, check=True).stdout)
+    wrk(url, 3, args.connections)  # warm-up: every server process renders the page once
     rows.append(("cached", wrk(url, args.duration, args.connections)))
     memory = rss_mb(proc)
     publisher = subprocess.Popen(
