@@ -88,7 +88,11 @@ def rendered(
 
 
 def respond(request: HttpRequest, page: Rendered, *, max_age: int = 30) -> HttpResponse:
-    """A response for ``page``, or 304 when the client already has it."""
+    """A response for ``page``, or 304 when the client already has it.
+
+    Pages people look at use ``max_age=0``: a browser asks again each time (cheap, a 304 when
+    nothing changed), so nobody sees an old notice after a publish; feeds that are polled
+    keep a short max-age."""
     if page.etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
     else:
@@ -96,5 +100,7 @@ def respond(request: HttpRequest, page: Rendered, *, max_age: int = 30) -> HttpR
     response["ETag"] = page.etag
     if page.last_modified is not None:
         response["Last-Modified"] = http_date(page.last_modified)
-    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Cache-Control"] = f"public, max-age={max_age}" + (
+        ", must-revalidate" if max_age == 0 else ""
+    )
     return response

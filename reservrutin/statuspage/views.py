@@ -220,28 +220,30 @@ def _feed_notices(data: dict[str, Any], system: System | None) -> list[Notice]:
 
 @require_safe
 def page_view(request: HttpRequest, org: str, lang: str = "sv") -> HttpResponse:
-    return respond(request, page(_organisation(org), lang=lang))
+    return respond(request, page(_organisation(org), lang=lang), max_age=0)
 
 
 @require_safe
 def system_view(request: HttpRequest, org: str, system: str, lang: str = "sv") -> HttpResponse:
-    return respond(request, page(_organisation(org), lang=lang, system_key=system))
+    return respond(request, page(_organisation(org), lang=lang, system_key=system), max_age=0)
 
 
 @require_safe
 def combined_view(request: HttpRequest, org: str, lang: str = "sv") -> HttpResponse:
-    return respond(request, combined(_organisation(org), lang=lang))
+    return respond(request, combined(_organisation(org), lang=lang), max_age=0)
 
 
 @require_safe
 @xframe_options_exempt
 def widget_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
-    return respond(request, widget(_organisation(org), include=False, system_key=system))
+    return respond(request, widget(_organisation(org), include=False, system_key=system), max_age=0)
 
 
 @require_safe
 def widget_include_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
-    response = respond(request, widget(_organisation(org), include=True, system_key=system))
+    response = respond(
+        request, widget(_organisation(org), include=True, system_key=system), max_age=0
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

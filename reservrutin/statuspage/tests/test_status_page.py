@@ -202,3 +202,14 @@ class FastPathTests(StatusTestCase):
 
         with mock.patch("reservrutin.statuspage.rendering.forget_recent"):
             self.publish()
+
+
+class CacheHeaderTests(StatusTestCase):
+    def test_pages_are_revalidated_and_feeds_may_be_kept_briefly(self) -> None:
+        cache.clear()
+        self.assertEqual(
+            self.client.get("/status/org-a/")["Cache-Control"], "public, max-age=0, must-revalidate"
+        )
+        self.assertEqual(
+            self.client.get("/status/org-a/feed.atom")["Cache-Control"], "public, max-age=30"
+        )
