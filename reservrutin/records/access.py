@@ -1,8 +1,9 @@
 """Who may see and handle downtime records: the one place these rules live.
 
 Records carry personal data, so visibility is narrower than the organisation catalogue
-(accounts.access): only the staff and unit managers of the record's own unit, the
-organisation's administrators and the person currently responsible for entering it.
+(accounts.access): only the staff of the record's own unit, the managers of that unit or of
+a unit above it, the organisation's administrators and the person currently responsible
+for entering it.
 Everyone else gets a 404, so they cannot even learn that a record exists.
 """
 
@@ -37,6 +38,26 @@ def unit_ids_with_role(user: User, *roles: str) -> set[int]:
     return {m.unit_id for m in _memberships(user) if m.unit_id is not None and m.role in roles}
 
 
+def with_sub_units(unit_ids: set[int]) -> set[int]:
+    """``unit_ids`` and every unit below them in the unit tree."""
+    found = set(unit_ids)
+    frontier = set(unit_ids)
+    while frontier:
+        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier -= found
+        found |= frontier
+    return found
+
+
+def managed_unit_ids(user: User) -> set[int]:
+    """Units a unit manager manages: their own and the units under them."""
+    cached = getattr(user, "_records_managed_units", None)
+    if cached is None:
+        cached = with_sub_units(unit_ids_with_role(user, Role.UNIT_MANAGER))
+        user._records_managed_units = cached
+    return cached
+
+
 def visible_records(user: User) -> QuerySet[DowntimeRecord]:
     """Records whose personal data ``user`` may see."""
     if not user.is_authenticated or not user.is_active:
@@ -45,6 +66,7 @@ def visible_records(user: User) -> QuerySet[DowntimeRecord]:
         return DowntimeRecord.objects.all()
     return DowntimeRecord.objects.filter(
         Q(unit_id__in=unit_ids_with_role(user, *UNIT_READ_ROLES))
+        | Q(unit_id__in=managed_unit_ids(user))
         | Q(organisation_id__in=admin_organisation_ids(user))
         | Q(back_registration__responsible=user)
     ).distinct()
@@ -81,7 +103,7 @@ def managed_units(user: User, organisation: Organisation) -> QuerySet[Unit]:
     units = organisation.units.all()
     if user.is_superuser or organisation.pk in admin_organisation_ids(user):
         return units
-    return units.filter(id__in=unit_ids_with_role(user, Role.UNIT_MANAGER))
+    return units.filter(id__in=managed_unit_ids(user))
 
 
 def get_managed_unit_for_user(user: User, organisation: Organisation, key: str) -> Unit:
