@@ -103,6 +103,11 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database.setdefault("OPTIONS", {})["application_name"] = env.string(
         "DATABASE_APPLICATION_NAME", "reservrutin"
     )
+    # Django's own queries never use prepared statements (client-side binding); this lets the
+    # status page's hot queries (lib/compiled.py) be parsed and planned once per connection.
+    # Off behind a PgBouncer older than 1.21 in transaction mode.
+    if env.boolean("DATABASE_PREPARED_STATEMENTS", True):
+        _database["OPTIONS"]["prepare_threshold"] = 5
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

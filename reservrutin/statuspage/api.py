@@ -40,11 +40,11 @@ def status_document(organisation: Organisation, data: dict[str, Any]) -> dict[st
                 "body": n.body,
                 "severity": n.severity,
                 "status": n.status,
-                "systems": [s.key for s in n.systems.all()],
+                "systems": [s.key for s in n.systems],
                 "published_at": _iso(n.published_at),
                 "updated_at": _iso(n.updated_at),
                 "ended_at": _iso(n.ended_at),
-                "prognosis_at": _iso(n.outage.prognosis_at) if n.outage else None,
+                "prognosis_at": _iso(n.prognosis_at),
                 "backup_routine": n.backup_routine or None,
                 "instructions": n.instructions,
                 "links": n.links,
@@ -55,7 +55,7 @@ def status_document(organisation: Organisation, data: dict[str, Any]) -> dict[st
             {
                 "id": str(o.code),
                 "title": o.title,
-                "systems": [s.key for s in o.systems.all()],
+                "systems": [s.key for s in o.systems],
                 "starts_at": _iso(o.started_at),
                 "ends_at": _iso(o.planned_end_at),
             }

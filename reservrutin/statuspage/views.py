@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import feedgenerator, translation
@@ -20,25 +21,68 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from reservrutin.accounts.models import Organisation
+from reservrutin.lib import compiled
 from reservrutin.registry.models import System
-from reservrutin.statuspage import api, queries
+from reservrutin.statuspage import api, html, queries
 from reservrutin.statuspage.models import Notice
 from reservrutin.statuspage.rendering import Rendered, recent, rendered, respond
 
+_ORGANISATION_FIELDS = tuple(f.attname for f in Organisation._meta.concrete_fields)
+
+
+def _organisation_by_key(key: str) -> QuerySet:
+    # ``has_partners`` decides the footer link to the combined page; asking in the same
+    # query saves one per render.
+    partners = Organisation.partners.through.objects.filter(
+        from_organisation=OuterRef("pk")
+    ).exclude(to_organisation__kind=Organisation.Kind.SUPPLIER)
+    return (
+        Organisation.objects.care()
+        .filter(key=key)
+        .annotate(has_partners=Exists(partners))
+        .values_list(*_ORGANISATION_FIELDS, "has_partners")
+    )
+
+
+def _load_organisation(key: str) -> Organisation:
+    found = compiled.rows("statuspage.organisation", _organisation_by_key, strings=(key,))
+    if not found:
+        raise Http404("No such organisation")
+    organisation = Organisation.from_db("default", _ORGANISATION_FIELDS, found[0][:-1])
+    organisation.has_partners = found[0][-1]
+    return organisation
+
+
+def _has_partners(organisation: Organisation) -> bool:
+    # Looked up with the organisation for the public views; the mirror passes a plain row.
+    known = getattr(organisation, "has_partners", None)
+    return organisation.partners.care().exists() if known is None else known
+
 
 def _organisation(key: str) -> Organisation:
-    return recent(
-        ("organisation", key), lambda: get_object_or_404(Organisation.objects.care(), key=key)
+    return recent(("organisation", key), lambda: _load_organisation(key))
+
+
+_SYSTEM_FIELDS = tuple(f.attname for f in System._meta.concrete_fields)
+
+
+def _load_system(organisation_id: int, key: str) -> System:
+    found = compiled.rows(
+        ("statuspage.system", organisation_id),
+        lambda k: System.objects.filter(
+            organisation=organisation_id, key=k, public=True
+        ).values_list(*_SYSTEM_FIELDS),
+        strings=(key,),
     )
+    if not found:
+        raise Http404("No such system")
+    return System.from_db("default", _SYSTEM_FIELDS, found[0])
 
 
 def _system(organisation: Organisation, key: str | None) -> System | None:
     if key is None:
         return None
-    return recent(
-        ("system", organisation.pk, key),
-        lambda: get_object_or_404(System, organisation=organisation, key=key, public=True),
-    )
+    return recent(("system", organisation.pk, key), lambda: _load_system(organisation.pk, key))
 
 
 def _html(template: str, context: Callable[[], dict[str, Any]], lang: str) -> tuple[bytes, str]:
@@ -46,6 +90,47 @@ def _html(template: str, context: Callable[[], dict[str, Any]], lang: str) -> tu
     with translation.override(lang):
         body = render_to_string(template, {**context(), "lang": lang})
     return body.encode(), "text/html; charset=utf-8"
+
+
+@lru_cache(maxsize=1024)
+def _links(org: str, system: str | None, combined: bool) -> dict[str, str]:
+    """The addresses a status page links to (they never change while the process runs)."""
+    if combined:
+        swedish, english = (reverse(f"statuspage:combined{s}", args=[org]) for s in ("", "_en"))
+    elif system:
+        swedish, english = (
+            reverse(f"statuspage:system{s}", args=[org, system]) for s in ("", "_en")
+        )
+    else:
+        swedish, english = (reverse(f"statuspage:page{s}", args=[org]) for s in ("", "_en"))
+    return {
+        "swedish": swedish,
+        "english": english,
+        "page_atom": reverse("statuspage:system_atom", args=[org, system])
+        if system
+        else reverse("statuspage:atom", args=[org]),
+        "atom": reverse("statuspage:atom", args=[org]),
+        "json_feed": reverse("statuspage:json_feed", args=[org]),
+        "ical": reverse("statuspage:ical", args=[org]),
+        "api": reverse("statuspage:api", args=[org]),
+        "subscribe": reverse("subscriptions:subscribe", args=[org]),
+        "combined": reverse("statuspage:combined", args=[org]),
+    }
+
+
+def _page_context(
+    organisation: Organisation,
+    organisations: list[Organisation],
+    system: System | None,
+    *,
+    combined: bool = False,
+) -> dict[str, Any]:
+    data = queries.status(organisations, system=system)
+    return {
+        **data,
+        "sections": html.sections(data, link_systems=system is None),
+        "links": _links(organisation.key, system.key if system else None, combined),
+    }
 
 
 def page(
@@ -61,8 +146,8 @@ def page(
             lambda: {
                 "organisation": organisation,
                 "system": system,
-                "partners": list(organisation.partners.care().order_by("name")),
-                **queries.status([organisation], system=system),
+                "partners": _has_partners(organisation),
+                **_page_context(organisation, [organisation], system),
             },
             lang,
         ),
@@ -80,7 +165,7 @@ def combined(organisation: Organisation, *, lang: str = "sv") -> Rendered:
             lambda: {
                 "organisation": organisation,
                 "combined": True,
-                **queries.status(organisations),
+                **_page_context(organisation, organisations, None, combined=True),
             },
             lang,
         ),
@@ -126,13 +211,13 @@ def atom(organisation: Organisation, *, system_key: str | None = None) -> Render
         )
         for notice in _feed_notices(data, system):
             feed.add_item(
-                title=f"{notice.get_severity_display()}: {notice.title}",
+                title=f"{notice.severity_label}: {notice.title}",
                 link=f"{link}#n-{notice.code}",
                 description=notice.body,
                 unique_id=f"urn:uuid:{notice.code}",
                 pubdate=notice.published_at,
                 updateddate=notice.updated_at,
-                categories=[s.name for s in notice.systems.all()],
+                categories=[s.name for s in notice.systems],
             )
         return feed.writeString("utf-8").encode(), "application/atom+xml; charset=utf-8"
 
@@ -160,7 +245,7 @@ def json_feed(organisation: Organisation, *, system_key: str | None = None) -> R
                     "content_text": n.body,
                     "date_published": n.published_at.isoformat(),
                     "date_modified": n.updated_at.isoformat(),
-                    "tags": [s.key for s in n.systems.all()],
+                    "tags": [s.key for s in n.systems],
                     "_reservrutin": {
                         "severity": n.severity,
                         "status": n.status,
@@ -211,7 +296,7 @@ def _json_bytes(data: Any) -> bytes:
 def _feed_notices(data: dict[str, Any], system: System | None) -> list[Notice]:
     notices = [*data["current"], *data["past"]]
     if system is not None:
-        notices = [n for n in notices if any(s.pk == system.pk for s in n.systems.all())]
+        notices = [n for n in notices if any(s.id == system.pk for s in n.systems)]
     return notices
 
 
