@@ -297,11 +297,13 @@ class SubscribeAttempt(models.Model):
 
 
 class NoticeRule(models.Model):
-    """How far ahead an organisation announces planned outages, and when it reminds.
+    """The organisation's own notice rule for planned outages, on top of its routines.
 
-    Stand-in until the routine in force carries these rules: TES-01 announces 7 days ahead;
-    SOD-03 14 days ahead in the system and reminds 2–3 days ahead. Without a row the
-    defaults in ``planned.DEFAULT_RULES`` apply.
+    The routines in force carry most rules (``planned_outages.notices``: TES-01 7 days,
+    SOD-03 14 days in the system and 2–3 days to managers). This row is for a rule the
+    organisation keeps outside its routines; ``statuspage.notice_rules`` combines both (the
+    longest minimum notice wins, reminders are the union). With neither, the default
+    ``notice_rules.DEFAULT_RULE`` applies.
     """
 
     organisation = models.OneToOneField(

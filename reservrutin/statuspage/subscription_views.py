@@ -365,6 +365,9 @@ def planned_list(request: HttpRequest, org: str) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             return redirect("subscriptions:planned", organisation.key)
+    # After a post, the rules for the systems chosen (what the warning was about); before,
+    # every rule of the organisation, each saying which systems it covers.
+    chosen = getattr(form, "cleaned_data", {}).get("systems") or None
     now = clock.now()
     upcoming = (
         PlannedOccurrence.objects.filter(window__organisation=organisation)
@@ -378,7 +381,7 @@ def planned_list(request: HttpRequest, org: str) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "occurrences": upcoming,
-            "rules": planned.notice_rules(organisation),
+            "rules": planned.notice_rules(organisation, chosen),
             "short_notice": short_notice,
             "non_field": form.errors.get(NON_FIELD_ERRORS),
         },
