@@ -202,6 +202,9 @@ class Subscription(models.Model):
         related_name="subscriptions",
         verbose_name=_("system"),
     )
+    #: For scope ``unit``: the systems are those the registry links to the unit (and to
+    #: the units under it) when a message is sent (``registry.UnitSystem``), so a system
+    #: the unit starts using later is covered without a new subscription.
     unit = models.ForeignKey(
         "accounts.Unit",
         on_delete=models.CASCADE,
@@ -209,11 +212,6 @@ class Subscription(models.Model):
         blank=True,
         related_name="subscriptions",
         verbose_name=_("enhet"),
-    )
-    #: For scope ``unit``: the systems the unit uses. The registry has no unit → system
-    #: relation yet, so they are chosen when the subscription is made.
-    unit_systems = models.ManyToManyField(
-        "registry.System", blank=True, related_name="+", verbose_name=_("enhetens system")
     )
     channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices)
     #: An e-mail address, a phone number in E.164, or an https URL, depending on ``channel``.
