@@ -5,10 +5,17 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from reservrutin.registry import models
-from reservrutin.registry.validation import Span, dependency_cycle_message, opening_hours_errors
+from reservrutin.registry import actions, models
+from reservrutin.registry.validation import (
+    Span,
+    dependency_cycle_message,
+    opening_hours_errors,
+    unit_system_error,
+)
 
 
 class OpeningHoursFormSet(forms.BaseInlineFormSet):
@@ -81,6 +88,50 @@ class SystemAdmin(admin.ModelAdmin):
     search_fields = ["name", "key", "description"]
     prepopulated_fields = {"key": ["name"]}
     inlines = [PartInline, DependencyInline, PartyInline]
+
+
+class UnitSystemForm(forms.ModelForm):
+    class Meta:
+        model = models.UnitSystem
+        fields = ["unit", "system"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        unit, system = data.get("unit"), data.get("system")
+        if unit is not None and system is not None:
+            message = unit_system_error(unit, system)
+            if message:
+                raise ValidationError(message)
+        return data
+
+
+@admin.register(models.UnitSystem)
+class UnitSystemAdmin(admin.ModelAdmin):
+    """Add or remove a unit's systems; both go through ``registry.actions`` (audited). A
+    link is not edited in place: remove it and add the right one."""
+
+    form = UnitSystemForm
+    list_display = ["unit", "system", "created_at"]
+    list_filter = ["unit__organisation"]
+    search_fields = ["unit__name", "unit__key", "system__name", "system__key"]
+    autocomplete_fields = ["unit", "system"]
+    list_select_related = ["unit", "system"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: models.UnitSystem, form: forms.ModelForm, change: bool
+    ) -> None:
+        link = actions.link_system_to_unit(obj.unit, obj.system, by=request.user)
+        obj.pk, obj.created_at = link.pk, link.created_at
+
+    def delete_model(self, request: HttpRequest, obj: models.UnitSystem) -> None:
+        actions.unlink_system_from_unit(obj.unit, obj.system, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[models.UnitSystem]) -> None:
+        for link in queryset.select_related("unit", "system"):
+            actions.unlink_system_from_unit(link.unit, link.system, by=request.user)
 
 
 @admin.register(models.ServiceLevel)

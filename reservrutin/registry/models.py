@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reservrutin.accounts.models import Organisation
+from reservrutin.accounts.models import Organisation, Unit
 from reservrutin.lib import clock
 from reservrutin.lib.holidays import is_workday
 from reservrutin.lib.phone import validate_phone
@@ -129,6 +129,13 @@ class OpeningHours(models.Model):
         return self.opens.hour * 60 + self.opens.minute
 
 
+class SystemQuerySet(models.QuerySet["System"]):
+    def used_by(self, unit: Unit) -> SystemQuerySet:
+        """The systems linked to ``unit`` itself (``UnitSystem``); the units under it are
+        added by ``queries.unit_system_ids``."""
+        return self.filter(unit_links__unit=unit)
+
+
 class System(models.Model):
     """An IT system, app or piece of infrastructure whose outage someone must handle.
 
@@ -173,6 +180,16 @@ class System(models.Model):
     public = models.BooleanField(
         _("visas på driftinfo"), default=True, help_text=_("Visas på den publika driftinfosidan.")
     )
+    #: The units that use this system; ``unit.systems`` from the other side.
+    units = models.ManyToManyField(
+        Unit,
+        through="UnitSystem",
+        blank=True,
+        related_name="systems",
+        verbose_name=_("används av enheter"),
+    )
+
+    objects = SystemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("system")
@@ -184,6 +201,37 @@ class System(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitSystem(models.Model):
+    """``unit`` uses ``system`` in its daily work: a home-care group uses Treserva and TES,
+    a care home Lifecare and Phoniro.
+
+    A subscription for a unit reads these links each time a notice or planned event is sent,
+    so a system linked after subscribing is covered; a unit's subscription also covers what
+    the units under it use (``queries.unit_system_ids``). The system is one of the unit's
+    own organisation, because a subscription hears only its own organisation's notices.
+    Links change through ``registry.actions`` (validated and audited).
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="system_links", verbose_name=_("enhet")
+    )
+    system = models.ForeignKey(
+        System, on_delete=models.CASCADE, related_name="unit_links", verbose_name=_("system")
+    )
+    created_at = models.DateTimeField(_("kopplad"))
+
+    class Meta:
+        verbose_name = _("system som enheten använder")
+        verbose_name_plural = _("system som enheter använder")
+        ordering = ["unit__name", "system__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "system"], name="unit_system_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.system}"
 
 
 class SystemPart(models.Model):

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 
-from reservrutin.accounts.models import Organisation
+from reservrutin.accounts.models import Organisation, Unit
 from reservrutin.registry.duty import DutyAnswer, who_answers
 from reservrutin.registry.models import (
     ContactPoint,
@@ -18,6 +18,7 @@ from reservrutin.registry.models import (
     Role,
     RoleAssignment,
     System,
+    UnitSystem,
 )
 
 
@@ -91,6 +92,37 @@ def _walk(system: System, *, forward: bool) -> list[System]:
     return list(System.objects.filter(pk__in=seen).select_related("organisation").order_by("name"))
 
 
+def unit_system_ids(organisation: Organisation) -> dict[int, set[int]]:
+    """For every unit of ``organisation`` that uses a system: the ids of the systems it or a
+    unit under it uses. A subscription for a parent unit (VO Hjälpmedel) hears about what
+    its units use; a link is not inherited downwards (a unit does not use everything its
+    parent does). Two queries, whatever the number of units."""
+    parents = dict(Unit.objects.filter(organisation=organisation).values_list("id", "parent_id"))
+    found: dict[int, set[int]] = {}
+    links = UnitSystem.objects.filter(unit__organisation=organisation).values_list(
+        "unit_id", "system_id"
+    )
+    for unit_id, system_id in links:
+        node: int | None = unit_id
+        seen: set[int] = set()
+        # Up the tree to the root; ``seen`` guards against a cycle typed in the admin.
+        while node is not None and node not in seen:
+            seen.add(node)
+            found.setdefault(node, set()).add(system_id)
+            node = parents.get(node)
+    return found
+
+
+def systems_by_unit(organisation: Organisation) -> dict[int, list[System]]:
+    """``unit_system_ids`` as systems, by name, for pages."""
+    ids = unit_system_ids(organisation)
+    systems = System.objects.in_bulk({pk for pks in ids.values() for pk in pks})
+    return {
+        unit_id: sorted((systems[pk] for pk in pks), key=lambda s: s.name)
+        for unit_id, pks in ids.items()
+    }
+
+
 def roles_now(
     organisation: Organisation, at: dt.datetime, system: System | None = None
 ) -> list[dict[str, Any]]:
@@ -127,7 +159,9 @@ def organisation_overview(organisation: Organisation, *, at: dt.datetime) -> dic
     )
     return {
         "systems": systems,
-        "units": organisation.units.select_related("parent").order_by("name"),
+        "units": organisation.units.select_related("parent")
+        .prefetch_related("systems")
+        .order_by("name"),
         "partners": organisation.partners.order_by("name"),
         "roles": roles_now(organisation, at),
         "contact_points": [
@@ -144,7 +178,11 @@ def organisation_overview(organisation: Organisation, *, at: dt.datetime) -> dic
     }
 
 
-def system_overview(system: System, *, at: dt.datetime) -> dict[str, Any]:
+def system_overview(
+    system: System, *, at: dt.datetime, viewer: Organisation | None = None
+) -> dict[str, Any]:
+    """What the system page shows. The units using the system are shown to its own
+    organisation only: a supplier that serves the system need not see the customer's units."""
     points = (
         _contact_points()
         .filter(Q(systems=system) | Q(organisation=system.organisation, systems__isnull=True))
@@ -161,6 +199,9 @@ def system_overview(system: System, *, at: dt.datetime) -> dict[str, Any]:
         "affected": affected_if_down(system),
         "needs": needed_by(system),
         "parties": system.parties.select_related("organisation", "contact_point").order_by("kind"),
+        "units": system.units.select_related("parent").order_by("name")
+        if viewer is None or viewer.pk == system.organisation_id
+        else None,
         "roles": roles_now(system.organisation, at, system=system),
         "contact_points": [contact_point_now(p, at) for p in points],
         "sla": system.sla,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from reservrutin.accounts.models import Unit
 from reservrutin.registry.models import Dependency, OpeningHours, System
 
 _WEEKDAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
@@ -110,3 +111,21 @@ def dependency_cycle_message(system: System, depends_on: System) -> str | None:
         return None
     chain = " → ".join(s.name for s in [system, *path])
     return _("Beroendet skulle ge en cirkel: %(chain)s.") % {"chain": chain}
+
+
+def unit_system_error(unit: Unit, system: System) -> str | None:
+    """Why ``unit`` cannot be linked to ``system``, or None.
+
+    Only the unit's own organisation's systems: a unit's subscription belongs to that
+    organisation and hears only its notices, so a partner's system would be linked in vain.
+    """
+    if system.organisation_id != unit.organisation_id:
+        return _(
+            "%(system)s tillhör %(owner)s. En enhet kan bara kopplas till system i sin egen "
+            "organisation (%(organisation)s)."
+        ) % {
+            "system": system.name,
+            "owner": system.organisation.name,
+            "organisation": unit.organisation.name,
+        }
+    return None

@@ -29,7 +29,7 @@ def system_detail(request: HttpRequest, org: str, system: str) -> HttpResponse:
         "registry/system_detail.html",
         {
             "organisation": organisation,
-            **queries.system_overview(system_obj, at=clock.now()),
+            **queries.system_overview(system_obj, at=clock.now(), viewer=organisation),
         },
     )
 

@@ -202,6 +202,9 @@ class Subscription(models.Model):
         related_name="subscriptions",
         verbose_name=_("system"),
     )
+    #: For scope ``unit``: the systems are those the registry links to the unit (and to
+    #: the units under it) when a message is sent (``registry.UnitSystem``), so a system
+    #: the unit starts using later is covered without a new subscription.
     unit = models.ForeignKey(
         "accounts.Unit",
         on_delete=models.CASCADE,
@@ -209,11 +212,6 @@ class Subscription(models.Model):
         blank=True,
         related_name="subscriptions",
         verbose_name=_("enhet"),
-    )
-    #: For scope ``unit``: the systems the unit uses. The registry has no unit → system
-    #: relation yet, so they are chosen when the subscription is made.
-    unit_systems = models.ManyToManyField(
-        "registry.System", blank=True, related_name="+", verbose_name=_("enhetens system")
     )
     channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices)
     #: An e-mail address, a phone number in E.164, or an https URL, depending on ``channel``.
@@ -297,11 +295,13 @@ class SubscribeAttempt(models.Model):
 
 
 class NoticeRule(models.Model):
-    """How far ahead an organisation announces planned outages, and when it reminds.
+    """The organisation's own notice rule for planned outages, on top of its routines.
 
-    Stand-in until the routine in force carries these rules: TES-01 announces 7 days ahead;
-    SOD-03 14 days ahead in the system and reminds 2–3 days ahead. Without a row the
-    defaults in ``planned.DEFAULT_RULES`` apply.
+    The routines in force carry most rules (``planned_outages.notices``: TES-01 7 days,
+    SOD-03 14 days in the system and 2–3 days to managers). This row is for a rule the
+    organisation keeps outside its routines; ``statuspage.notice_rules`` combines both (the
+    longest minimum notice wins, reminders are the union). With neither, the default
+    ``notice_rules.DEFAULT_RULE`` applies.
     """
 
     organisation = models.OneToOneField(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from dateutil.rrule import rrule, rrulestr
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,12 +30,8 @@ from reservrutin.lib import clock
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.registry.models import System
 from reservrutin.statuspage.actions import bump_page_version
-from reservrutin.statuspage.models import (
-    NoticeRule,
-    PlannedEvent,
-    PlannedOccurrence,
-    PlannedWindow,
-)
+from reservrutin.statuspage.models import PlannedEvent, PlannedOccurrence, PlannedWindow
+from reservrutin.statuspage.notice_rules import NoticeRules, notice_rules
 from reservrutin.statuspage.subscriptions import notify_planned
 
 #: How many future occurrences of a recurring window exist as rows (and are shown).
@@ -44,36 +39,6 @@ HORIZON = 12
 #: Recurrences more frequent than daily are refused: a service window every hour is a
 #: typing mistake, and would flood subscribers.
 ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
-
-
-@dataclass(frozen=True)
-class NoticeRules:
-    """How far ahead planned outages are announced and when reminders go out."""
-
-    minimum_notice: dt.timedelta
-    reminder_leads: tuple[dt.timedelta, ...]
-    source: str
-
-
-#: TES-01: planned outages are announced normally 7 days ahead; one reminder the day before.
-DEFAULT_RULES = NoticeRules(
-    minimum_notice=dt.timedelta(days=7),
-    reminder_leads=(dt.timedelta(days=1),),
-    source="TES-01",
-)
-
-
-def notice_rules(organisation: Organisation) -> NoticeRules:
-    """The rules in force for ``organisation``.
-
-    The routine in force should carry these; until the routines app has them, a
-    ``NoticeRule`` row per organisation (SOD-03: 14 days, reminder 72 h) or the defaults.
-    """
-    rule = NoticeRule.objects.filter(organisation=organisation).first()
-    if rule is None:
-        return DEFAULT_RULES
-    leads = tuple(sorted({dt.timedelta(hours=float(h)) for h in rule.reminder_hours}, reverse=True))
-    return NoticeRules(rule.minimum_notice, leads, rule.source)
 
 
 # --- Recurrence -----------------------------------------------------------------------------
@@ -195,8 +160,11 @@ def schedule_planned_outage(
     2. Shape: title, impact, systems of the organisation, end after start, start ahead.
     3. Recurrence: the RRULE must parse and occur at least once; a rule without end is cut
        at ``HORIZON`` occurrences.
-    4. Notice: if the first occurrence starts sooner than the rules' minimum notice, a
-       reason is required and is written on its outage's timeline.
+    4. Notice: the rules are those of the routines in force for these systems plus the
+       organisation's own (``notice_rules``: the longest minimum notice wins, reminders
+       are the union). If the first occurrence starts sooner than that minimum, a reason
+       is required and is written, with the rule and where it comes from, on its
+       outage's timeline.
     5. One transaction: window, occurrences with outages and timers, timeline, audit,
        ``planned_announced`` to subscribers, and the page version bump.
     """
@@ -218,7 +186,9 @@ def schedule_planned_outage(
     starts = occurrences(starts_at, rule_text)
     if not starts:
         raise ValidationError({"rrule": _("Upprepningsregeln ger inget enda tillfälle.")})
-    rules = notice_rules(organisation)
+    # The rules of the routines covering these systems and the organisation's own rule
+    # (statuspage.notice_rules: the longest minimum notice wins, reminders are the union).
+    rules = notice_rules(organisation, systems)
     reason = reason_for_short_notice.strip()
     short = starts[0] - now < rules.minimum_notice
     if short and not reason:
@@ -249,11 +219,20 @@ def schedule_planned_outage(
         TimelineEntry.objects.create(
             outage=first.outage,
             kind=TimelineEntry.Kind.NOTE,
-            text=_("Kort varsel: %(reason)s") % {"reason": reason},
+            text=ngettext(
+                "Kort varsel – regeln är minst %(days)d dag i förväg (%(source)s). "
+                "Skäl: %(reason)s",
+                "Kort varsel – regeln är minst %(days)d dagar i förväg (%(source)s). "
+                "Skäl: %(reason)s",
+                rules.minimum_notice.days,
+            )
+            % {"days": rules.minimum_notice.days, "source": rules.source, "reason": reason},
             data={
                 "short_notice": True,
                 "minimum_notice_days": rules.minimum_notice.days,
+                "notice_given_hours": int((starts[0] - now).total_seconds() // 3600),
                 "rule": rules.source,
+                "rule_source": rules.binding.as_data(),
                 "reason": reason,
             },
             actor=by,
@@ -267,6 +246,8 @@ def schedule_planned_outage(
         rrule=rule_text,
         occurrences=len(created),
         short_notice=short,
+        notice_rule=rules.binding.as_data(),
+        reminder_hours=[int(lead.total_seconds() // 3600) for lead in rules.reminder_leads],
     )
     notify_planned(first, "planned_announced")
     bump_page_version(organisation)
@@ -334,7 +315,9 @@ def extend_window(window: PlannedWindow, *, now: dt.datetime) -> int:
     after = last.starts_at if last else None
     starts = occurrences(window.starts_at, window.rrule, after=after, limit=HORIZON - ahead)
     systems = list(window.systems.all())
-    rules = notice_rules(window.organisation)
+    # The rules in force now, not when the window was scheduled: a new routine version
+    # applies to the occurrences added after it.
+    rules = notice_rules(window.organisation, systems)
     for start in starts:
         _materialise(window, start, systems, rules, by=None, now=now)
     return len(starts)

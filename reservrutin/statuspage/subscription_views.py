@@ -20,6 +20,7 @@ from reservrutin.accounts.access import Role, get_organisation_for_user, has_rol
 from reservrutin.accounts.models import Organisation, Unit
 from reservrutin.lib import clock
 from reservrutin.registry.models import System
+from reservrutin.registry.queries import systems_by_unit
 from reservrutin.statuspage import planned, subscriptions
 from reservrutin.statuspage.models import PlannedOccurrence, PlannedWindow, Subscription
 
@@ -81,30 +82,26 @@ class RegisterForm(SubscribeForm):
         help_text=_("T.ex. nyckelperson, funktionsbrevlåda eller privat utförares chef."),
     )
     unit = forms.ModelChoiceField(
-        label=_("Enhet"), queryset=Unit.objects.none(), required=False, empty_label=_("Ingen")
-    )
-    unit_systems = forms.ModelMultipleChoiceField(
-        label=_("Enhetens system"),
-        queryset=System.objects.none(),
+        label=_("Enhet"),
+        queryset=Unit.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        empty_label=_("Ingen"),
+        help_text=_(
+            "Driftinfo om de system enheten och enheterna under den använder enligt "
+            "registret, också system som kopplas till enheten senare."
+        ),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, organisation=organisation, **kwargs)
         self.fields["system"].queryset = organisation.systems.all()
         self.fields["unit"].queryset = organisation.units.all()
-        self.fields["unit_systems"].queryset = organisation.systems.all()
         self.fields["triggers"].choices = Subscription.Trigger.choices
 
     def scope(self) -> dict[str, Any]:
         data = self.cleaned_data
         if data.get("unit"):
-            return {
-                "scope": Subscription.Scope.UNIT,
-                "unit": data["unit"],
-                "unit_systems": data.get("unit_systems") or [],
-            }
+            return {"scope": Subscription.Scope.UNIT, "unit": data["unit"]}
         if data.get("system"):
             return {"scope": Subscription.Scope.SYSTEM, "system": data["system"]}
         return {"scope": Subscription.Scope.ORGANISATION}
@@ -275,6 +272,10 @@ def subscriber_list(request: HttpRequest, org: str) -> HttpResponse:
         .select_related("system", "unit", "registered_by")
         .order_by("channel", "address")
     )
+    # What each unit's subscription covers today: the same read the fan-out makes.
+    unit_systems = systems_by_unit(organisation)
+    for sub in subs:
+        sub.covered_systems = unit_systems.get(sub.unit_id, []) if sub.unit_id else []
     return render(
         request,
         "subscriptions/subscriber_list.html",
@@ -365,6 +366,9 @@ def planned_list(request: HttpRequest, org: str) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             return redirect("subscriptions:planned", organisation.key)
+    # After a post, the rules for the systems chosen (what the warning was about); before,
+    # every rule of the organisation, each saying which systems it covers.
+    chosen = getattr(form, "cleaned_data", {}).get("systems") or None
     now = clock.now()
     upcoming = (
         PlannedOccurrence.objects.filter(window__organisation=organisation)
@@ -378,7 +382,7 @@ def planned_list(request: HttpRequest, org: str) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "occurrences": upcoming,
-            "rules": planned.notice_rules(organisation),
+            "rules": planned.notice_rules(organisation, chosen),
             "short_notice": short_notice,
             "non_field": form.errors.get(NON_FIELD_ERRORS),
         },

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -41,6 +41,7 @@ from reservrutin.notifications.actions import enqueue_message, enqueue_messages,
 from reservrutin.notifications.transports.webhook import SECRET_KEY_IN_HEADERS
 from reservrutin.outages.models import Outage
 from reservrutin.registry.models import System
+from reservrutin.registry.queries import unit_system_ids
 from reservrutin.statuspage.models import Notice, SubscribeAttempt, Subscription
 
 if TYPE_CHECKING:
@@ -197,25 +198,20 @@ def _clean_triggers(triggers: Iterable[str]) -> list[str]:
 
 
 def _clean_scope(
-    organisation: Organisation,
-    scope: str,
-    system: System | None,
-    unit: Unit | None,
-    unit_systems: Iterable[System],
-) -> tuple[System | None, Unit | None, list[System]]:
-    unit_systems = list(unit_systems)
+    organisation: Organisation, scope: str, system: System | None, unit: Unit | None
+) -> tuple[System | None, Unit | None]:
     if scope == Subscription.Scope.ORGANISATION:
-        return None, None, []
+        return None, None
     if scope == Subscription.Scope.SYSTEM:
         if system is None or system.organisation_id != organisation.pk:
             raise ValidationError({"system": _("Välj ett system i organisationen.")})
-        return system, None, []
+        return system, None
     if scope == Subscription.Scope.UNIT:
+        # No systems are chosen here: the registry's links are read at each message, so a
+        # unit without systems yet is covered from the day one is linked.
         if unit is None or unit.organisation_id != organisation.pk:
             raise ValidationError({"unit": _("Välj en enhet i organisationen.")})
-        if not unit_systems or any(s.organisation_id != organisation.pk for s in unit_systems):
-            raise ValidationError({"unit_systems": _("Välj de system enheten använder.")})
-        return None, unit, unit_systems
+        return None, unit
     raise ValidationError({"scope": _("Välj vad prenumerationen gäller.")})
 
 
@@ -244,7 +240,6 @@ def subscribe(
     scope: str = Subscription.Scope.ORGANISATION,
     system: System | None = None,
     unit: Unit | None = None,
-    unit_systems: Iterable[System] = (),
     ip: str | None = None,
 ) -> SubscribeResult:
     """A member of the public asks for driftinfo (LMN-03).
@@ -258,7 +253,7 @@ def subscribe(
     """
     address = normalise_address(channel, address)
     triggers = _clean_triggers(triggers)
-    system, unit, unit_systems = _clean_scope(organisation, scope, system, unit, unit_systems)
+    system, unit = _clean_scope(organisation, scope, system, unit)
     attempt = _rate_limit(organisation, address, ip)
     now = clock.now()
     same = Subscription.objects.filter(
@@ -295,7 +290,6 @@ def subscribe(
             confirmed_at=now if activate_now else None,
             created_at=now,
         )
-    sub.unit_systems.set(unit_systems)
 
     if channel == Channel.EMAIL:
         _send_confirm_email(sub, attempt)
@@ -436,7 +430,6 @@ def register_subscriber(
     scope: str = Subscription.Scope.ORGANISATION,
     system: System | None = None,
     unit: Unit | None = None,
-    unit_systems: Iterable[System] = (),
 ) -> SubscribeResult:
     """A coordinator registers a key person, a function mailbox or a private provider's
     manager (SOD-03, SOD-06): active at once, without opt-in, and audited."""
@@ -444,7 +437,7 @@ def register_subscriber(
         raise PermissionDenied(_("Bara samordnare får registrera prenumeranter."))
     address = normalise_address(channel, address)
     triggers = _clean_triggers(triggers)
-    system, unit, unit_systems = _clean_scope(organisation, scope, system, unit, unit_systems)
+    system, unit = _clean_scope(organisation, scope, system, unit)
     now = clock.now()
     secret = generate_webhook_secret() if channel == Channel.WEBHOOK else ""
     sub = Subscription.objects.create(
@@ -462,7 +455,6 @@ def register_subscriber(
         confirmed_at=now,
         registered_by=by,
     )
-    sub.unit_systems.set(unit_systems)
     record_event(
         "statuspage.subscriber_registered",
         actor=by,
@@ -499,12 +491,21 @@ def wants(subscription: Subscription, event: str) -> bool:
     return event in triggers or (Trigger.EVERY_UPDATE in triggers and event in EVERY_UPDATE_COVERS)
 
 
-def covers(subscription: Subscription, system_ids: set[int]) -> bool:
+def covers(
+    subscription: Subscription,
+    system_ids: set[int],
+    unit_systems: Mapping[int, set[int]] | None = None,
+) -> bool:
+    """Whether ``subscription`` is about any of ``system_ids``. A unit's systems are the
+    registry's links now (``unit_systems``, from ``registry.queries.unit_system_ids``; read
+    here when not given), not when the subscription was made."""
     if subscription.scope == Subscription.Scope.ORGANISATION:
         return True
     if subscription.scope == Subscription.Scope.SYSTEM:
         return subscription.system_id in system_ids
-    return any(s.pk in system_ids for s in subscription.unit_systems.all())
+    if unit_systems is None:
+        unit_systems = unit_system_ids(subscription.organisation)
+    return bool(unit_systems.get(subscription.unit_id, set()) & system_ids)
 
 
 def matching_subscriptions(
@@ -519,11 +520,17 @@ def matching_subscriptions(
         Subscription.objects.active()
         .filter(organisation=organisation)
         .select_related("organisation")
-        .prefetch_related("unit_systems")
     )
     if is_exercise:
         subs = subs.filter(registered_by__isnull=False)
-    return [s for s in subs if wants(s, event) and covers(s, system_ids)]
+    wanting = [s for s in subs if wants(s, event)]
+    # The units' systems as the registry has them at this moment, read once for all.
+    unit_systems = (
+        unit_system_ids(organisation)
+        if any(s.scope == Subscription.Scope.UNIT for s in wanting)
+        else {}
+    )
+    return [s for s in wanting if covers(s, system_ids, unit_systems)]
 
 
 def publish_event_for(notice: Notice) -> str:

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from reservrutin.accounts.models import Membership, Organisation, Unit, User
 from reservrutin.lib import clock
+from reservrutin.registry.actions import link_system_to_unit
 from reservrutin.registry.models import (
     ContactPoint,
     Dependency,
@@ -127,6 +128,8 @@ def load(path: Path = CATALOG) -> dict[str, Organisation]:
                     },
                 )
     for entry in entries:
+        _link_unit_systems(orgs[entry["key"]], entry.get("units", []), systems)
+    for entry in entries:
         org = orgs[entry["key"]]
         for item in entry.get("systems", []):
             system = systems[(org.key, item["key"])]
@@ -211,6 +214,24 @@ def load(path: Path = CATALOG) -> dict[str, Organisation]:
                 )
     _demo_rota(orgs["region-skane"])
     return orgs
+
+
+def _link_unit_systems(
+    org: Organisation, units: list[dict[str, Any]], systems: dict[tuple[str, str], System]
+) -> None:
+    """Each unit's ``systems:`` (keys of the organisation's own systems) become registry links
+    through the same action as the admin, so the catalogue is validated like any other
+    change. Links added by hand are kept: loading again only adds."""
+    for item in units:
+        unit = Unit.objects.get(organisation=org, key=item["key"])
+        for key in item.get("systems", []):
+            system = systems.get((org.key, key))
+            if system is None:
+                raise ValueError(
+                    f"catalog.yaml: unit '{org.key}:{unit.key}' names unknown system '{key}'; "
+                    f"expected one of: {', '.join(sorted(k for o, k in systems if o == org.key))}"
+                )
+            link_system_to_unit(unit, system, by=None)
 
 
 def _person(person: dict[str, Any]) -> User:

@@ -10,8 +10,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
+from reservrutin.accounts.models import Unit
 from reservrutin.audit.models import AuditEvent
 from reservrutin.notifications.models import OutboxMessage
+from reservrutin.registry.actions import link_system_to_unit
 from reservrutin.statuspage import subscriptions
 from reservrutin.statuspage.models import Subscription
 from reservrutin.test import BaseTestCase
@@ -263,6 +265,7 @@ class RegisterSubscriberTests(BaseTestCase):
         self.assertTrue(AuditEvent.objects.filter(action="statuspage.subscriber_removed").exists())
 
     def test_a_unit_scope_covers_the_units_systems(self) -> None:
+        link_system_to_unit(self.unit_a, self.system_a, by=self.adam)
         sub = subscriptions.register_subscriber(
             self.org_a,
             by=self.carl,
@@ -271,14 +274,14 @@ class RegisterSubscriberTests(BaseTestCase):
             triggers=["new_outage"],
             scope="unit",
             unit=self.unit_a,
-            unit_systems=[self.system_a],
         ).subscription
         self.assertTrue(subscriptions.covers(sub, {self.system_a.pk}))
         self.assertFalse(subscriptions.covers(sub, {self.system_b.pk}))
+        unit_b = Unit.objects.create(organisation=self.org_b, key="unit-b", name="Enhet B")
         with self.assertRaises(ValidationError):
             subscriptions.register_subscriber(
                 self.org_a, by=self.carl, channel="email", address="e@example.org",
-                triggers=["new_outage"], scope="unit", unit=self.unit_a,
+                triggers=["new_outage"], scope="unit", unit=unit_b,
             )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from reservrutin.notifications.models import OutboxMessage
 from reservrutin.outages.models import Outage
+from reservrutin.registry.actions import link_system_to_unit
 from reservrutin.statuspage import actions, subscriptions
 from reservrutin.statuspage.models import Notice, Subscription
 from reservrutin.test import BaseTestCase
@@ -92,14 +93,8 @@ class NotifySubscribersTests(BaseTestCase):
         other = System.objects.create(organisation=self.org_a, key="annat", name="Annat")
         register(self, "a@example.org", ["new_outage"], scope="system", system=self.system_a)
         register(self, "b@example.org", ["new_outage"], scope="system", system=other)
-        register(
-            self,
-            "c@example.org",
-            ["new_outage"],
-            scope="unit",
-            unit=self.unit_a,
-            unit_systems=[other],
-        )
+        link_system_to_unit(self.unit_a, other, by=self.adam)
+        register(self, "c@example.org", ["new_outage"], scope="unit", unit=self.unit_a)
         register(self, "d@example.org", ["new_outage"])
         self.publish()
         self.assertEqual(
