@@ -59,7 +59,9 @@ def prepare() -> None:
     sh(str(BIN / "reservrutin"), "collectstatic", "--noinput", "-v0")
     sh(str(BIN / "python"), "-c", SEED)
     # Autovacuum would gather statistics within a minute of the load; the runs start at once.
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", "ANALYZE", "rr_bench"], check=True)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", "ANALYZE", "rr_bench"], check=True
+    )
 
 
 SEED = r"""
