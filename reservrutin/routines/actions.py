@@ -7,12 +7,13 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
 from reservrutin.readiness.actions import on_routine_version_in_force
-from reservrutin.routines import loader
+from reservrutin.routines import loader, messages
 from reservrutin.routines.loader import Problem
 from reservrutin.routines.models import Routine, RoutineVersion
 from reservrutin.routines.validation import DatabaseRegistry, RegistryKeys, validate_document
@@ -72,7 +73,11 @@ def import_routine(
                 mark.line,
                 mark.column,
                 "organisation",
-                f"the routine belongs to '{document.organisation}'; expected '{organisation.key}'",
+                _(
+                    "rutinen hör till ”%(theirs)s”, men laddas upp för ”%(ours)s”; ändra "
+                    "fältet ”organisation” eller ladda upp rutinen hos rätt organisation"
+                )
+                % {"theirs": document.organisation, "ours": organisation.key},
             ),
         )
     if problems or document is None:
@@ -90,11 +95,11 @@ def import_routine(
                         1,
                         1,
                         "organisation",
-                        f"unknown organisation '{document.organisation}'",
+                        messages.unknown_organisation(document.organisation),
                     )
                 ]
             )
-        routine, _ = Routine.objects.get_or_create(
+        routine, _created = Routine.objects.get_or_create(
             organisation=org,
             key=document.key,
             defaults={"title": document.title, "created_at": now},

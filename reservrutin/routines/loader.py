@@ -11,6 +11,8 @@ reject what makes a routine file ambiguous or dangerous:
 
 The resolver is YAML 1.2-like: ``yes``/``no``/``on``/``off`` and ``10:00`` stay strings,
 only ``true``/``false`` are booleans, and only plain ``YYYY-MM-DD`` becomes a date.
+
+Messages are plain Swedish msgids translated when the problem is found (see messages.py).
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
+
+from reservrutin.routines.messages import yaml_error
 
 MAX_BYTES = 1024 * 1024
 
@@ -158,7 +163,11 @@ def decode(source: str | bytes, filename: str) -> str:
                     1,
                     1,
                     "",
-                    f"the file is {size} bytes; a routine file may be at most {MAX_BYTES} bytes (1 MB)",
+                    _(
+                        "filen är för stor (%(size)d byte); en rutinfil får vara högst "
+                        "%(max)d byte (1 MB)"
+                    )
+                    % {"size": size, "max": MAX_BYTES},
                 )
             ]
         )
@@ -176,7 +185,11 @@ def decode(source: str | bytes, filename: str) -> str:
                         line,
                         column,
                         "",
-                        f"byte 0x{source[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+                        _(
+                            "filen innehåller ett tecken som inte är UTF-8 (byte 0x%(byte)s); "
+                            "spara filen med teckenkodningen UTF-8"
+                        )
+                        % {"byte": f"{source[exc.start]:02x}"},
                     )
                 ]
             ) from None
@@ -186,9 +199,7 @@ def decode(source: str | bytes, filename: str) -> str:
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        raise LoadError(
-            [Problem(filename, 1, 1, "", "the file is empty; expected a routine document")]
-        )
+        raise LoadError([Problem(filename, 1, 1, "", _empty_file())])
     bad = Reader.NON_PRINTABLE.search(text)
     if bad:
         before = text[: bad.start()]
@@ -201,13 +212,21 @@ def decode(source: str | bytes, filename: str) -> str:
                     line,
                     column,
                     "",
-                    f"control character U+{ord(bad.group()):04X} is not allowed in a routine file",
+                    _(
+                        "tecknet U+%(code)s är ett styrtecken som inte får finnas i en "
+                        "rutinfil; ta bort det"
+                    )
+                    % {"code": f"{ord(bad.group()):04X}"},
                 )
             ]
         )
     tabs = [
         Problem(
-            filename, n, line.index("\t") + 1, "", "tab character; indent and separate with spaces"
+            filename,
+            n,
+            line.index("\t") + 1,
+            "",
+            _("tabbtecken; använd mellanslag för indrag och mellan värden"),
         )
         for n, line in enumerate(text.splitlines(), start=1)
         if "\t" in line
@@ -225,23 +244,15 @@ def load(source: str | bytes, *, filename: str) -> Loaded:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = _mark(exc.problem_mark or exc.context_mark)
-        message = exc.problem or "invalid YAML"
-        if exc.context:
-            message = f"{message} ({exc.context})"
-        raise LoadError(
-            [Problem(filename, mark.line, mark.column, "", f"invalid YAML: {message}")]
-        ) from None
+        raise LoadError([Problem(filename, mark.line, mark.column, "", yaml_error(exc))]) from None
     except yaml.YAMLError as exc:  # e.g. a ReaderError for a control character
         mark = _mark(getattr(exc, "problem_mark", None))
-        raise LoadError(
-            [Problem(filename, mark.line, mark.column, "", f"invalid YAML: {exc}")]
-        ) from None
+        message = _("ogiltig YAML: %(problem)s") % {"problem": exc}
+        raise LoadError([Problem(filename, mark.line, mark.column, "", message)]) from None
     finally:
         loader.dispose()
     if node is None:
-        raise LoadError(
-            [Problem(filename, 1, 1, "", "the file is empty; expected a routine document")]
-        )
+        raise LoadError([Problem(filename, 1, 1, "", _empty_file())])
     loaded = Loaded(data=None)
     problems: list[Problem] = []
     loaded.data = _build(node, (), loaded, problems, filename, seen=set())
@@ -270,7 +281,7 @@ def _build(
                 mark.line,
                 mark.column,
                 where,
-                "anchors and aliases (&, *) are not supported; write the value out",
+                _("ankare och alias (&, *) stöds inte; skriv ut värdet i stället"),
             )
         )
         return None
@@ -279,27 +290,27 @@ def _build(
         return _scalar(node, path, problems, filename)
     if isinstance(node, SequenceNode):
         if node.tag != SEQ_TAG:
-            problems.append(
-                Problem(
-                    filename, mark.line, mark.column, where, f"tags are not supported ({node.tag})"
-                )
-            )
+            problems.append(Problem(filename, mark.line, mark.column, where, _tags(node.tag)))
         return [
             _build(item, (*path, i), loaded, problems, filename, seen=seen)
             for i, item in enumerate(node.value)
         ]
     assert isinstance(node, MappingNode)
     if node.tag != MAP_TAG:
-        problems.append(
-            Problem(filename, mark.line, mark.column, where, f"tags are not supported ({node.tag})")
-        )
+        problems.append(Problem(filename, mark.line, mark.column, where, _tags(node.tag)))
     result: dict[str, Any] = {}
     first_seen: dict[str, Mark] = {}
     for key_node, value_node in node.value:
         key_mark = _mark(key_node.start_mark)
         if not isinstance(key_node, ScalarNode):
             problems.append(
-                Problem(filename, key_mark.line, key_mark.column, where, "a key must be plain text")
+                Problem(
+                    filename,
+                    key_mark.line,
+                    key_mark.column,
+                    where,
+                    _("ett fältnamn måste vara vanlig text"),
+                )
             )
             continue
         # Keys are names, so "1" or "true" as a key is kept as the text written.
@@ -312,7 +323,11 @@ def _build(
                     key_mark.line,
                     key_mark.column,
                     format_path((*path, key)),
-                    f"duplicate key '{key}' (first written on line {prev.line}); each key may appear once",
+                    _(
+                        "fältet ”%(key)s” står redan på rad %(line)d; varje fält får bara "
+                        "stå en gång"
+                    )
+                    % {"key": key, "line": prev.line},
                 )
             )
             continue
@@ -346,17 +361,22 @@ def _scalar(node: ScalarNode, path: Path, problems: list[Problem], filename: str
                     mark.line,
                     mark.column,
                     format_path(path),
-                    f"'{value}' is not a valid date (YYYY-MM-DD)",
+                    _("”%(value)s” är inget giltigt datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2024-02-14")
+                    % {"value": value},
                 )
             )
             return value
     mark = _mark(node.start_mark)
-    problems.append(
-        Problem(
-            filename, mark.line, mark.column, format_path(path), f"tags are not supported ({tag})"
-        )
-    )
+    problems.append(Problem(filename, mark.line, mark.column, format_path(path), _tags(tag)))
     return value
+
+
+def _empty_file() -> str:
+    return _("filen är tom; den ska innehålla en rutin")
+
+
+def _tags(tag: str) -> str:
+    return _("taggar (%(tag)s) stöds inte; ta bort taggen") % {"tag": tag}
 
 
 class _Dumper(yaml.SafeDumper):

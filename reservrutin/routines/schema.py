@@ -8,6 +8,9 @@ organisation is qualified as ``org:key`` (SP-01). Keys are checked against the r
 Types are strict: a string field does not accept a number (write ``version: "1.0"``) and a
 boolean only accepts ``true``/``false``. Durations are written ``30min``, ``4h``, ``10h``,
 ``1d12h``.
+
+The validators' messages are plain Swedish msgids, translated when a document is validated
+(``validation.py`` shows them as they are).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from dateutil.rrule import rrulestr
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_ID = "reservrutin/routine/v1"
@@ -40,14 +44,16 @@ def parse_duration(text: str) -> dt.timedelta:
     """``"4h"`` → 4 hours; ``"1d12h"``, ``"30min"``. Raises ValueError otherwise."""
     match = _DURATION_RE.match(text)
     if not match or not text:
-        raise ValueError(f"'{text}' is not a duration; write e.g. 30min, 4h, 10h or 1d")
+        raise ValueError(
+            _("”%(text)s” är ingen tidslängd; skriv t.ex. 30min, 4h, 10h eller 1d") % {"text": text}
+        )
     days, hours, minutes = (int(g) if g else 0 for g in match.groups())
     return dt.timedelta(days=days, hours=hours, minutes=minutes)
 
 
 def _check_duration(text: str) -> str:
     if parse_duration(text) <= dt.timedelta(0):
-        raise ValueError("a duration must be longer than zero")
+        raise ValueError(_("en tidslängd måste vara längre än noll"))
     return text
 
 
@@ -63,7 +69,13 @@ def _check_rrule(text: str) -> str:
     try:
         rrulestr(text, dtstart=dt.datetime(2024, 1, 1))
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"not an iCalendar RRULE ({exc}); e.g. FREQ=MONTHLY;BYDAY=+2WE") from None
+        raise ValueError(
+            _(
+                "”%(text)s” är ingen giltig upprepningsregel (%(detail)s); skriv t.ex. "
+                "FREQ=MONTHLY;BYDAY=+2WE"
+            )
+            % {"text": text, "detail": exc}
+        ) from None
     return text
 
 
@@ -146,7 +158,7 @@ class Party(Strict):
     @model_validator(mode="after")
     def _named(self) -> Party:
         if not (self.name or self.organisation or self.role):
-            raise ValueError("a party needs a name, an organisation or a role")
+            raise ValueError(_("en part behöver ”name”, ”organisation” eller ”role”"))
         return self
 
 
@@ -263,9 +275,20 @@ class TimerAction(Strict):
     @model_validator(mode="after")
     def _exactly_one(self) -> TimerAction:
         given = [name for name, value in self if value is not None]
-        if len(given) != 1:
+        if not given:
             raise ValueError(
-                "an action has exactly one of activate_backup_routine, publish_notice, notify, create_tasks"
+                _(
+                    "en åtgärd ska ha ett av fälten activate_backup_routine, publish_notice, "
+                    "notify eller create_tasks, men har inget"
+                )
+            )
+        if len(given) > 1:
+            raise ValueError(
+                _(
+                    "en åtgärd ska ha ett av fälten activate_backup_routine, publish_notice, "
+                    "notify eller create_tasks, men har %(given)s; skriv en åtgärd per listrad"
+                )
+                % {"given": ", ".join(given)}
             )
         return self
 
@@ -320,7 +343,7 @@ class ResolutionRule(Strict):
             and self.max_duration
             and parse_duration(self.min_duration) >= parse_duration(self.max_duration)
         ):
-            raise ValueError("min_duration must be shorter than max_duration")
+            raise ValueError(_("”min_duration” måste vara kortare än ”max_duration”"))
         return self
 
 
@@ -396,7 +419,7 @@ class NoticeRule(Strict):
     @model_validator(mode="after")
     def _range(self) -> NoticeRule:
         if self.days_before_max is not None and self.days_before_max < self.days_before:
-            raise ValueError("days_before_max must not be less than days_before")
+            raise ValueError(_("”days_before_max” får inte vara mindre än ”days_before”"))
         return self
 
 
@@ -415,7 +438,7 @@ class ServiceWindow(Strict):
     @model_validator(mode="after")
     def _order(self) -> ServiceWindow:
         if self.ends <= self.starts:
-            raise ValueError("ends must be after starts")
+            raise ValueError(_("”ends” måste vara senare än ”starts”"))
         return self
 
 
@@ -483,7 +506,7 @@ class Routine(Strict):
     @model_validator(mode="after")
     def _dates(self) -> Routine:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValueError("valid_to must not be before valid_from")
+            raise ValueError(_("”valid_to” får inte vara före ”valid_from”"))
         return self
 
     def to_data(self) -> dict[str, Any]:

@@ -2,12 +2,13 @@
 
 ``validate_document`` never raises for bad input: every problem comes back as a
 :class:`~reservrutin.routines.loader.Problem` naming file, line, column, field path and what was
-expected, so the command line and the upload page can list them all at once.
+expected, so the command line and the upload page can list them all at once. Messages are
+plain Swedish msgids translated when validation runs (see messages.py), so they come out in the
+language active then.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import types
 import typing
@@ -15,17 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
-from reservrutin.routines import loader
+from reservrutin.routines import loader, messages
 from reservrutin.routines.loader import Loaded, LoadError, Path, Problem, format_path
 from reservrutin.routines.registry_keys import DatabaseRegistry, RegistryKeys, StaticRegistry
 from reservrutin.routines.schema import (
-    DURATION_PATTERN,
-    KEY_PATTERN,
-    REF_PATTERN,
     SCHEMA_ID,
-    TIME_PATTERN,
     BackRegistration,
     CallContactPointStep,
     ContactSupplierStep,
@@ -70,29 +68,29 @@ def validate_document(
         return result
     except RecursionError:
         # Thousands of nested brackets: refuse instead of crashing (found by fuzzing).
-        result.errors = [Problem(filename, 1, 1, "", "the document is nested too deeply")]
+        result.errors = [Problem(filename, 1, 1, "", _too_deep())]
         return result
     result.loaded = loaded
     data = loaded.data
     if not isinstance(data, dict):
-        result.errors = [
-            Problem(
-                filename,
-                1,
-                1,
-                "",
-                f"expected a mapping with 'schema: {SCHEMA_ID}' at the top, got {_kind(data)}",
-            )
-        ]
+        message = _(
+            "filen ska börja med ”schema: %(schema)s” följt av rutinens fält, men innehåller "
+            "%(got)s"
+        ) % {"schema": SCHEMA_ID, "got": messages.value_text(data)}
+        result.errors = [Problem(filename, 1, 1, "", message)]
         return result
     if data.get("schema") != SCHEMA_ID:
         mark = loaded.mark_for(("schema",))
-        got = f"'{data['schema']}'" if "schema" in data else "nothing"
-        result.errors = [
-            Problem(
-                filename, mark.line, mark.column, "schema", f"expected '{SCHEMA_ID}', got {got}"
-            )
-        ]
+        if "schema" in data:
+            message = _("ska vara ”%(expected)s”, men är %(got)s") % {
+                "expected": SCHEMA_ID,
+                "got": messages.value_text(data["schema"]),
+            }
+        else:
+            message = _("fältet ”schema” saknas; skriv ”schema: %(schema)s” överst i filen") % {
+                "schema": SCHEMA_ID
+            }
+        result.errors = [Problem(filename, mark.line, mark.column, "schema", message)]
         return result
     try:
         document = Routine.model_validate(data)
@@ -100,7 +98,7 @@ def validate_document(
         result.errors = _map_errors(exc, loaded, filename)
         return result
     except RecursionError:
-        result.errors = [Problem(filename, 1, 1, "", "the document is nested too deeply")]
+        result.errors = [Problem(filename, 1, 1, "", _too_deep())]
         return result
     result.document = document
     checker = _Checker(document, loaded, filename, registry)
@@ -114,33 +112,9 @@ def validate_document(
 
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
-#: Regular expressions say little to the people who write routines; say what is expected.
-_PATTERN_MEANING = {
-    KEY_PATTERN: "expected a key of lower-case letters, digits and dashes, e.g. sesam-lmn",
-    REF_PATTERN: "expected a registry key, e.g. kundservice, or org:key for a partner organisation",
-    DURATION_PATTERN: "expected a duration such as 30min, 4h, 10h or 1h30min",
-    TIME_PATTERN: "expected a time of day as HH:MM, e.g. 10:00",
-    r"^FREQ=": "expected an iCalendar RRULE starting with FREQ=, e.g. FREQ=MONTHLY;BYDAY=+2WE",
-    r"^https?://\S+$": "expected a web address starting with https://",
-}
 
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, dt.date):
-        return "a date"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+def _too_deep() -> str:
+    return _("texten har för många nivåer av listor och fält inuti varandra")
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path, bool]:
@@ -177,8 +151,9 @@ def _unwrap(annotation: Any) -> list[Any]:
     return []
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model class whose field set applies at ``loc`` (to list the allowed fields)."""
+def _models_at(loc: tuple[Any, ...]) -> list[type[BaseModel]]:
+    """The model classes that can apply at ``loc``: one for a plain field, the members of a
+    tagged union (the step kinds) until the tag picks one."""
     candidates: list[Any] = [Routine]
     for part in loc:
         if isinstance(part, int):
@@ -194,9 +169,9 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
                 if part in (name, info.alias):
                     nxt.extend(_unwrap(info.annotation))
         if not nxt:
-            break
+            return []
         candidates = nxt
-    return candidates[0] if len(candidates) == 1 else None
+    return candidates
 
 
 def _tag(model: Any) -> str | None:
@@ -207,8 +182,8 @@ def _tag(model: Any) -> str | None:
     return args[0] if len(args) == 1 else None
 
 
-def _fields_of(model: type[BaseModel]) -> str:
-    return ", ".join(info.alias or name for name, info in model.model_fields.items())
+def _fields_of(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
 
 
 def _map_errors(exc: ValidationError, loaded: Loaded, filename: str) -> list[Problem]:
@@ -219,36 +194,24 @@ def _map_errors(exc: ValidationError, loaded: Loaded, filename: str) -> list[Pro
         loc = tuple(err["loc"])
         path, _absent = _data_path(loc, loaded.data)
         kind = err["type"]
-        value = err.get("input")
+        fields: list[str] | None = None
+        tags: list[str] = []
+        if kind == "extra_forbidden":
+            models = _models_at(loc[:-1])
+            fields = _fields_of(models[0]) if len(models) == 1 else None
+        elif kind.startswith("union_tag_"):
+            tags = [t for t in (_tag(m) for m in _models_at(loc)) if t]
+        message = messages.pydantic_error(err, fields=fields, tags=tags)
         if kind == "missing":
-            message = (
-                f"the field '{path[-1]}' is required" if path else "a required field is missing"
-            )
             mark = loaded.mark_for(path[:-1])
         elif kind == "extra_forbidden":
-            model = _model_at(loc[:-1])
-            allowed = f"; expected one of: {_fields_of(model)}" if model else ""
-            message = f"unknown field '{loc[-1]}'{allowed}"
             mark = loaded.mark_for(path, key=True)
-        elif kind == "union_tag_not_found":
-            message = f"{err['msg']}; every step needs 'kind:'"
+        elif kind == "union_tag_invalid":
+            # Point at the unknown value of ``kind:``, not at the start of the step.
+            discriminator = str((err.get("ctx") or {}).get("discriminator", "kind")).strip("'")
+            path = (*path, discriminator)
             mark = loaded.mark_for(path)
         else:
-            message = err["msg"]
-            pattern = (err.get("ctx") or {}).get("pattern")
-            if kind == "string_pattern_mismatch" and pattern in _PATTERN_MEANING:
-                message = _PATTERN_MEANING[pattern]
-            if kind == "string_type" and isinstance(value, int | float | bool | dt.date):
-                message += f", got {_kind(value)} ({value}); put quotes around it"
-            elif not isinstance(value, dict | list) and kind not in (
-                "value_error",
-                "assertion_error",
-            ):
-                message += f", got {value!r}" if isinstance(value, str) else f", got {_kind(value)}"
-            elif isinstance(value, dict | list):
-                message += f", got {_kind(value)}"
-            if kind == "value_error":
-                message = message.removeprefix("Value error, ")
             mark = loaded.mark_for(path)
         where = (path, "key" if kind == "extra_forbidden" else "value")
         if where not in merged:
@@ -260,8 +223,7 @@ def _map_errors(exc: ValidationError, loaded: Loaded, filename: str) -> list[Pro
     problems = []
     for where in order:
         mark = marks[where]
-        messages = merged[where]
-        text = messages[0] if len(messages) == 1 else "; or ".join(messages)
+        text = messages.alternatives(merged[where])
         problems.append(Problem(filename, mark.line, mark.column, format_path(where[0]), text))
     return problems
 
@@ -298,34 +260,34 @@ class _Checker:
     def check_unique_ids(self) -> None:
         d = self.doc
         groups: dict[str, list[tuple[Path, str]]] = {
-            "scenario key": [(("scenarios", i, "key"), s.key) for i, s in enumerate(d.scenarios)],
-            "timer key": [
+            "scenario": [(("scenarios", i, "key"), s.key) for i, s in enumerate(d.scenarios)],
+            "timer": [
                 (("scenarios", i, "timers", j, "key"), t.key)
                 for i, s in enumerate(d.scenarios)
                 for j, t in enumerate(s.timers)
             ],
-            "backup routine key": [
+            "backup_routine": [
                 (("backup_routines", i, "key"), b.key) for i, b in enumerate(d.backup_routines)
             ],
-            "template key": [(("templates", i, "key"), t.key) for i, t in enumerate(d.templates)],
-            "preparedness key": [
+            "template": [(("templates", i, "key"), t.key) for i, t in enumerate(d.templates)],
+            "preparedness": [
                 (("preparedness", i, "key"), p.key) for i, p in enumerate(d.preparedness)
             ],
-            "role key": [(("roles", i, "key"), r.key) for i, r in enumerate(d.roles)],
+            "role": [(("roles", i, "key"), r.key) for i, r in enumerate(d.roles)],
         }
         # Step ids are unique within their scenario or backup routine.
         for path, step in self.steps():
             if step.id:
-                groups.setdefault(f"step id in {format_path(path[:2])}", []).append(
+                groups.setdefault(f"step {format_path(path[:2])}", []).append(
                     ((*path, "id"), step.id)
                 )
         if d.planned_outages:
-            groups["service window key"] = [
+            groups["service_window"] = [
                 (("planned_outages", "service_windows", i, "key"), w.key)
                 for i, w in enumerate(d.planned_outages.service_windows)
             ]
         if d.reporting:
-            groups["required field key"] = [
+            groups["required_field"] = [
                 (("reporting", "required_fields", i, "key"), f.key)
                 for i, f in enumerate(d.reporting.required_fields)
             ]
@@ -334,11 +296,7 @@ class _Checker:
             for path, key in items:
                 if key in first:
                     line = self.loaded.mark_for(first[key]).line
-                    noun = label.split(" in ")[0]
-                    self.problem(
-                        path,
-                        f"duplicate {noun} '{key}' (already used on line {line}); expected a unique {noun}",
-                    )
+                    self.problem(path, messages.duplicate_key(label.split(" ")[0], key, line))
                 else:
                     first[key] = path
 
@@ -361,31 +319,37 @@ class _Checker:
         backups = {b.key for b in self.doc.backup_routines}
         templates = {t.key for t in self.doc.templates}
 
-        def need(path: Path, key: str | None, known: set[str], what: str) -> None:
-            if key is not None and key not in known:
-                listed = ", ".join(sorted(known)) or "none are defined"
-                self.problem(path, f"unknown {what} '{key}'; expected one of: {listed}")
+        def backup(path: Path, key: str | None) -> None:
+            if key is None or key in backups:
+                return
+            params = {"key": key, "known": messages.listing(sorted(backups))}
+            if backups:
+                message = _("okänd reservrutin ”%(key)s”; rutinens reservrutiner: %(known)s")
+            else:
+                message = _(
+                    "okänd reservrutin ”%(key)s”; rutinen har inga reservrutiner (backup_routines)"
+                )
+            self.problem(path, message % params)
+
+        def template(path: Path, key: str | None) -> None:
+            if key is None or key in templates:
+                return
+            params = {"key": key, "known": messages.listing(sorted(templates))}
+            if templates:
+                message = _("okänd mall ”%(key)s”; rutinens mallar: %(known)s")
+            else:
+                message = _("okänd mall ”%(key)s”; rutinen har inga mallar (templates)")
+            self.problem(path, message % params)
 
         for path, action in self.timer_actions():
-            need(
-                (*path, "activate_backup_routine"),
-                action.activate_backup_routine,
-                backups,
-                "backup routine",
-            )
-            need((*path, "publish_notice"), action.publish_notice, templates, "template")
+            backup((*path, "activate_backup_routine"), action.activate_backup_routine)
+            template((*path, "publish_notice"), action.publish_notice)
         for path, step in self.steps():
-            if isinstance(step, PublishNoticeStep):
-                need((*path, "template"), step.template, templates, "template")
-            if isinstance(step, InformCallersStep | PhoneQueueBroadcastStep):
-                need((*path, "template"), step.template, templates, "template")
+            if isinstance(step, PublishNoticeStep | InformCallersStep | PhoneQueueBroadcastStep):
+                template((*path, "template"), step.template)
         for i, b in enumerate(self.doc.backup_routines):
-            need(
-                ("backup_routines", i, "then_activate"), b.then_activate, backups, "backup routine"
-            )
-            need(
-                ("backup_routines", i, "notice_template"), b.notice_template, templates, "template"
-            )
+            backup(("backup_routines", i, "then_activate"), b.then_activate)
+            template(("backup_routines", i, "notice_template"), b.notice_template)
 
     def check_backup_cycles(self) -> None:
         following = {b.key: b.then_activate for b in self.doc.backup_routines}
@@ -402,7 +366,11 @@ class _Checker:
                         shown = " → ".join([*cycle, node])
                         self.problem(
                             ("backup_routines", index[cycle[-1]], "then_activate"),
-                            f"backup routines activate each other in a cycle ({shown}); expected a chain that ends",
+                            _(
+                                "reservrutinerna startar varandra i en cirkel (%(cycle)s); "
+                                "en kedja av then_activate måste ta slut"
+                            )
+                            % {"cycle": shown},
                         )
                     break
                 chain.append(node)
@@ -411,25 +379,37 @@ class _Checker:
     def check_steps(self) -> None:
         for path, step in self.steps():
             if isinstance(step, InformCallersStep) and not (step.script or step.template):
-                self.problem(path, "inform_callers needs 'script' or 'template'")
+                self.problem(path, _("steget inform_callers behöver ”script” eller ”template”"))
             if isinstance(step, PhoneQueueBroadcastStep) and not (step.text or step.template):
-                self.problem(path, "phone_queue_broadcast needs 'text' or 'template'")
+                self.problem(
+                    path, _("steget phone_queue_broadcast behöver ”text” eller ”template”")
+                )
 
     def check_warnings(self) -> None:
         for i, s in enumerate(self.doc.scenarios):
             if not s.steps and not s.wait_for_instructions:
-                self.problem(("scenarios", i), f"scenario '{s.key}' has no steps", warning=True)
+                self.problem(
+                    ("scenarios", i),
+                    _("scenariot ”%(key)s” har inga steg") % {"key": s.key},
+                    warning=True,
+                )
             if s.wait_for_instructions and s.timers:
                 self.problem(
                     ("scenarios", i, "timers"),
-                    "timers never fire in a scenario that waits for instructions (LMN-06)",
+                    _(
+                        "tidsgränser löser aldrig ut i ett scenario som väntar på instruktioner "
+                        "(LMN-06)"
+                    ),
                     warning=True,
                 )
             for j, t in enumerate(s.timers):
                 if not t.actions:
                     self.problem(
                         ("scenarios", i, "timers", j),
-                        f"timer '{t.key}' has no actions; it will fire and do nothing",
+                        _(
+                            "tidsgränsen ”%(key)s” har inga åtgärder; den löser ut utan att något händer"
+                        )
+                        % {"key": t.key},
                         warning=True,
                     )
 
@@ -535,34 +515,46 @@ class _Checker:
         own = self.doc.organisation
         organisations = registry.organisations()
         if own not in organisations:
-            self.problem(
-                ("organisation",), f"unknown organisation '{own}'; expected a key from the registry"
-            )
+            self.problem(("organisation",), messages.unknown_organisation(own))
             return
         partners = registry.partners(own)
-        labels = {"system": "system", "role": "role", "contact_point": "contact point"}
         for path, kind, ref in self.refs():
             if kind == "organisation":
                 if ref not in organisations:
-                    self.problem(
-                        path, f"unknown organisation '{ref}'; expected a key from the registry"
-                    )
+                    self.problem(path, messages.unknown_organisation(ref))
                 continue
-            org, _, key = ref.rpartition(":")
+            org, _colon, key = ref.rpartition(":")
             org = org or own
             if org != own and org not in partners:
-                if org not in organisations:
-                    self.problem(path, f"unknown organisation '{org}' in '{ref}'")
-                else:
-                    self.problem(
-                        path,
-                        f"'{org}' is not a partner organisation of '{own}'; expected a key of "
-                        f"{own} or of one of its partners ({', '.join(sorted(partners)) or 'none'})",
-                    )
+                self.problem(path, self._not_a_partner(org, own, ref, organisations, partners))
                 continue
             known = getattr(registry, f"{kind}s")(org)
             if key not in known:
-                self.problem(
-                    path,
-                    f"unknown {labels[kind]} '{key}' in {org}; expected one of: {', '.join(sorted(known)) or 'none'}",
+                self.problem(path, messages.unknown_in_registry(kind, key, org, known))
+
+    def _not_a_partner(
+        self, org: str, own: str, ref: str, organisations: set[str], partners: set[str]
+    ) -> str:
+        params = {
+            "org": org,
+            "own": own,
+            "ref": ref,
+            "partners": messages.listing(sorted(partners)),
+        }
+        if org not in organisations:
+            return _("okänd organisation ”%(org)s” i ”%(ref)s”") % params
+        if partners:
+            return (
+                _(
+                    "”%(org)s” är ingen samverkande organisation till ”%(own)s”; använd en nyckel "
+                    "från %(own)s eller från en samverkande organisation (%(partners)s)"
                 )
+                % params
+            )
+        return (
+            _(
+                "”%(org)s” är ingen samverkande organisation till ”%(own)s”; använd en nyckel från "
+                "%(own)s (registret har inga samverkande organisationer för %(own)s)"
+            )
+            % params
+        )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
+from django.utils import translation
 
 from reservrutin.routines.demo import load_demo, seed_paths
 from reservrutin.routines.management.commands.routine import SCHEMA_PATH, schema_text
@@ -48,14 +50,48 @@ class RoutineCommandTestCase(TestCase):
                 stdout=io.StringIO(),
             )
         self.assertEqual(caught.exception.returncode, 1)
+        self.assertEqual(str(caught.exception), "1 av 2 filer har fel")
         lines = err.getvalue().splitlines()
         self.assertEqual(len(lines), 2)
-        self.assertTrue(lines[0].startswith(f"error: {bad}:2:6: key: expected a key"))
-        self.assertIn(":5:10: version:", lines[1])
+        # Swedish unless asked otherwise (settings.LANGUAGE_CODE), like the upload page.
+        self.assertTrue(lines[0].startswith(f"fel: {bad}:2:6: key: ska vara en nyckel med små"))
+        self.assertEqual(
+            lines[1],
+            f"fel: {bad}:5:10: version: ska vara text, men är ett tal (1); sätt citattecken runt "
+            "värdet",
+        )
+
+    def test_it_prints_english_with_language_en(self) -> None:
+        bad = Path(self.tmp()) / "bad.yaml"
+        bad.write_text(
+            "schema: reservrutin/routine/v1\nkey: bad\ntitle: x\norganisation: region-skane\nversion: 1\nsystems: [sesam-lmn]\n",
+            encoding="utf-8",
+        )
+        err = io.StringIO()
+        with self.assertRaises(CommandError) as caught:
+            call_command(
+                "routine",
+                "validate",
+                "--language",
+                "en",
+                str(bad),
+                stderr=err,
+                stdout=io.StringIO(),
+            )
+        self.assertEqual(str(caught.exception), "1 of 1 file has errors")
+        self.assertEqual(
+            err.getvalue(),
+            f"error: {bad}:5:10: version: should be text, but is a number (1); put quotes around "
+            "the value\n",
+        )
+        # The option only lasts for the command.
+        self.assertEqual(translation.get_language(), settings.LANGUAGE_CODE)
 
     def test_it_imports_approves_and_exports(self) -> None:
         out, _ = run("import", str(seed_path("sesam-s2.yaml")), "--approve")
-        self.assertIn("region-skane/sesam-s2: imported as version 1", out)
+        self.assertEqual(
+            out, "region-skane/sesam-s2: importerad som version 1\nversion 1 gäller nu\n"
+        )
         self.assertTrue(RoutineVersion.objects.get(routine__key="sesam-s2").in_force)
         out, _ = run("export", "sesam-s2", "--org", "region-skane")
         self.assertEqual(out, seed_path("sesam-s2.yaml").read_text(encoding="utf-8"))

@@ -57,7 +57,12 @@ class ImportRoutineTestCase(TestCase):
         with self.assertRaises(RoutineRejected) as caught:
             import_routine(bad, filename="a.yaml", by=self.user)
         (problem,) = caught.exception.problems
-        self.assertIn("unknown role 'okand-roll' in region-skane", problem.message)
+        self.assertEqual(
+            (problem.line, problem.path), (110, "scenarios[1].steps[0].notify_roles[0]")
+        )
+        self.assertTrue(
+            problem.message.startswith("okänd roll ”okand-roll” i region-skane; i registret finns:")
+        )
         self.assertFalse(Routine.objects.exists())
 
     def test_it_rejects_a_routine_of_another_organisation(self) -> None:
@@ -68,7 +73,13 @@ class ImportRoutineTestCase(TestCase):
                 by=self.user,
                 organisation=self.orgs["linkoping"],
             )
-        self.assertIn("expected 'linkoping'", caught.exception.problems[0].message)
+        problem = caught.exception.problems[0]
+        self.assertEqual(problem.path, "organisation")
+        self.assertEqual(
+            problem.message,
+            "rutinen hör till ”region-skane”, men laddas upp för ”linkoping”; ändra fältet "
+            "”organisation” eller ladda upp rutinen hos rätt organisation",
+        )
 
     def test_it_round_trips_import_export_import(self) -> None:
         """Exporting the normalised form and importing it gives the same document."""

@@ -1,4 +1,5 @@
-"""Upload of a routine version: organisation admins only; errors shown at their lines."""
+"""Upload of a routine version: organisation admins only; errors shown at their lines, in
+plain Swedish (or English for someone who chose English)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,24 @@ from django.urls import reverse
 
 from reservrutin.routines.models import RoutineVersion
 from reservrutin.test import BaseTestCase
+
+#: What a routine owner writes by hand: a number where text belongs, a misspelt scope and a
+#: misspelt field.
+BROKEN = """\
+schema: reservrutin/routine/v1
+key: rutin-a
+title: Rutin A
+organisation: org-a
+version: 1.0
+systems: [system-a]
+scenarios:
+  - key: nere
+    title: System A nere
+    scope: system_unreachable
+    stpes:
+      - kind: task
+        what: Ring Servicedesk.
+"""
 
 ROUTINE = """\
 schema: reservrutin/routine/v1
@@ -76,7 +95,9 @@ class RoutineUploadTestCase(BaseTestCase):
         response = self.client.post(self.url, {"text": ROUTINE.replace("[system-a]", "[system-b]")})
         self.assertEqual(response.status_code, 400)
         self.assertContains(
-            response, "unknown system &#x27;system-b&#x27; in org-a", status_code=400
+            response,
+            "okänt system ”system-b” i org-a; i registret finns: system-a",
+            status_code=400,
         )
 
     def test_it_refuses_a_routine_of_another_organisation(self) -> None:
@@ -84,9 +105,81 @@ class RoutineUploadTestCase(BaseTestCase):
         response = self.client.post(
             self.url, {"text": ROUTINE.replace("organisation: org-a", "organisation: org-b")}
         )
-        self.assertContains(response, "expected &#x27;org-a&#x27;", status_code=400)
+        self.assertContains(
+            response,
+            "rutinen hör till ”org-b”, men laddas upp för ”org-a”; ändra fältet ”organisation” "
+            "eller ladda upp rutinen hos rätt organisation",
+            status_code=400,
+        )
 
     def test_it_asks_for_a_file_or_text(self) -> None:
         self.login(self.adam)
         response = self.client.post(self.url, {})
         self.assertContains(response, "Välj en fil eller klistra in texten.", status_code=400)
+
+    def test_it_explains_a_typical_broken_file_in_plain_swedish(self) -> None:
+        """The routine owner sees, at each line, the field and what to write instead."""
+        self.login(self.adam)
+        response = self.client.post(self.url, {"text": BROKEN})
+        self.assertEqual(response.status_code, 400)
+        html = response.content.decode()
+        self.assertIn('<html lang="sv">', html)
+        self.assertIn("Rutinen har 3 fel", html)
+        for line, column, path, message in [
+            (5, 10, "version", "ska vara text, men är ett tal (1.0); sätt citattecken runt värdet"),
+            (
+                10,
+                12,
+                "scenarios[0].scope",
+                "ska vara ett av: region_wide_it_collapse, system_unreachable_for_all, "
+                "local_loss_of_contact, telephony_disrupted, power_short, power_long, wifi_down, "
+                "mobile_network_down, login_service_down, planned, other, men är texten "
+                "”system_unreachable”; menade du ”system_unreachable_for_all”?",
+            ),
+            (
+                11,
+                5,
+                "scenarios[0].stpes",
+                "okänt fält ”stpes” – menade du ”steps”? Tillåtna fält: key, title, scope, "
+                "recognise, systems, wait_for_instructions, steps, timers, staff_instructions, "
+                "notes",
+            ),
+        ]:
+            with self.subTest(path=path):
+                # In the list at the top …
+                self.assertIn(
+                    f'<li><a href="#rad-{line}">Rad {line}, kolumn {column}</a> – '
+                    f"<code>{path}</code>: {message}</li>",
+                    html,
+                )
+                # … and next to the line itself.
+                row = html.split(f'<tr id="rad-{line}" class="has-error">', 1)[1].split("</tr>")[0]
+                self.assertIn(f"Kolumn {column}, <code>{path}</code>: {message}", row)
+        self.assertFalse(RoutineVersion.objects.exists())
+
+    def test_it_explains_the_same_file_in_english_to_someone_who_chose_english(self) -> None:
+        self.login(self.adam)
+        self.client.post("/i18n/setlang/", {"language": "en", "next": self.url})
+        response = self.client.post(self.url, {"text": BROKEN})
+        self.assertEqual(response.status_code, 400)
+        html = response.content.decode()
+        self.assertIn('<html lang="en">', html)
+        self.assertIn("The routine has 3 errors", html)
+        self.assertIn(
+            '<li><a href="#rad-5">Line 5, column 10</a> – <code>version</code>: should be text, '
+            "but is a number (1.0); put quotes around the value</li>",
+            html,
+        )
+        self.assertIn(
+            "<code>scenarios[0].scope</code>: should be one of: region_wide_it_collapse,", html
+        )
+        self.assertIn(
+            "but is the text “system_unreachable”; did you mean “system_unreachable_for_all”?",
+            html,
+        )
+        self.assertIn(
+            "<code>scenarios[0].stpes</code>: unknown field “stpes” – did you mean “steps”? "
+            "Allowed fields: key, title,",
+            html,
+        )
+        self.assertNotIn("ska vara", html)

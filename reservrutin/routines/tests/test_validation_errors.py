@@ -1,4 +1,8 @@
-"""Malformed routine files give clean errors with file, line, column and field path."""
+"""Malformed routine files give clean errors with file, line, column and field path.
+
+The messages are plain Swedish (the default language); test_validation_messages.py covers
+every message family and the English translation.
+"""
 
 from __future__ import annotations
 
@@ -48,8 +52,8 @@ def test_it_reports_wrong_types_with_line_column_and_path() -> None:
         """
     )
     assert errors == [
-        "t.yaml:11:28: scenarios[0].wait_for_instructions: Input should be a valid boolean, got 'yes'",
-        "t.yaml:14:15: scenarios[0].steps[0].what: Input should be a valid string, got a number (12); put quotes around it",
+        "t.yaml:11:28: scenarios[0].wait_for_instructions: ska vara true eller false, men är texten ”yes”",
+        "t.yaml:14:15: scenarios[0].steps[0].what: ska vara text, men är ett tal (12); sätt citattecken runt värdet",
     ]
 
 
@@ -57,13 +61,13 @@ def test_it_asks_to_quote_a_numeric_version() -> None:
     text = HEAD.replace('version: "1"', "version: 1.0")
     (error,) = validate_document(text, filename="t.yaml").errors
     assert (error.line, error.column, error.path) == (5, 10, "version")
-    assert "put quotes around it" in error.message
+    assert error.message == "ska vara text, men är ett tal (1.0); sätt citattecken runt värdet"
 
 
 def test_it_lists_the_allowed_fields_for_an_unknown_field() -> None:
     (error,) = check("sytems: []\n")
     assert error.startswith(
-        "t.yaml:7:1: sytems: unknown field 'sytems'; expected one of: schema, key,"
+        "t.yaml:7:1: sytems: okänt fält ”sytems” – menade du ”systems”? Tillåtna fält: schema, key,"
     )
 
 
@@ -80,14 +84,14 @@ def test_it_points_at_the_mapping_of_a_missing_field() -> None:
         """
     )
     assert errors == [
-        "t.yaml:12:9: scenarios[0].steps[0].notify_roles: the field 'notify_roles' is required"
+        "t.yaml:12:9: scenarios[0].steps[0].notify_roles: fältet ”notify_roles” saknas"
     ]
 
 
 def test_it_rejects_duplicate_keys() -> None:
     errors = check("title: Again\n")
     assert errors == [
-        "t.yaml:7:1: title: duplicate key 'title' (first written on line 3); each key may appear once"
+        "t.yaml:7:1: title: fältet ”title” står redan på rad 3; varje fält får bara stå en gång"
     ]
 
 
@@ -102,11 +106,11 @@ def test_it_rejects_duplicate_ids() -> None:
           - {key: n, kind: notice, text: y}
         """
     )
-    assert any(
-        "scenarios[1].key: duplicate scenario key 'a' (already used on line 8)" in e for e in errors
-    )
-    assert any("scenarios[0].steps[1].id: duplicate step id 's'" in e for e in errors)
-    assert any("templates[1].key: duplicate template key 'n'" in e for e in errors)
+    assert errors == [
+        "t.yaml:9:11: scenarios[1].key: nyckeln ”a” används redan på rad 8; varje scenario behöver en egen nyckel",
+        "t.yaml:12:11: templates[1].key: nyckeln ”n” används redan på rad 11; varje mall behöver en egen nyckel",
+        "t.yaml:8:102: scenarios[0].steps[1].id: id ”s” används redan på rad 8; varje steg i samma scenario eller reservrutin behöver ett eget id",
+    ]
 
 
 def test_it_rejects_unknown_references_to_the_registry() -> None:
@@ -129,18 +133,22 @@ def test_it_rejects_unknown_references_to_the_registry() -> None:
         registry=DEMO,
     )
     assert errors[0].startswith(
-        "t.yaml:13:14: scenarios[0].steps[0].who: unknown role 'kundtjanst' in region-skane; expected one of: forskrivare,"
+        "t.yaml:13:14: scenarios[0].steps[0].who: okänd roll ”kundtjanst” i region-skane; i registret finns: forskrivare,"
     )
     assert any(
-        "if_off_duty.ticket_contact_point: unknown contact point 'helpdesk'" in e for e in errors
+        "if_off_duty.ticket_contact_point: okänd kontaktväg ”helpdesk” i region-skane" in e
+        for e in errors
     )
-    assert any("steps[1].supplier: unknown organisation 'nobody'" in e for e in errors)
+    assert any(
+        "steps[1].supplier: okänd organisation ”nobody”; använd en nyckel ur registret" in e
+        for e in errors
+    )
 
 
 def test_it_rejects_unknown_systems_and_organisations() -> None:
     text = HEAD.replace("[sesam-lmn]", "[sesam-xyz]").replace("region-skane", "region-nowhere")
     (error,) = validate_document(text, filename="t.yaml", registry=DEMO).errors
-    assert error.message.startswith("unknown organisation 'region-nowhere'")
+    assert error.message == "okänd organisation ”region-nowhere”; använd en nyckel ur registret"
     text = HEAD.replace("[sesam-lmn]", "[sesam-xyz]")
     (error,) = validate_document(text, filename="t.yaml", registry=DEMO).errors
     assert (error.line, error.path) == (6, "systems[0]")
@@ -160,7 +168,10 @@ def test_it_accepts_qualified_keys_of_partner_organisations_sp_01() -> None:
     finally:
         registry.orgs["lulea-kommun"]["roles"].discard("socialtjanst")
     assert [e.path for e in errors] == ["roles[1].key"]
-    assert "'linkoping' is not a partner organisation of 'region-norrbotten'" in errors[0].message
+    assert errors[0].message.startswith(
+        "”linkoping” är ingen samverkande organisation till ”region-norrbotten”; använd en "
+        "nyckel från region-norrbotten eller från en samverkande organisation ("
+    )
 
 
 def test_it_rejects_unknown_backup_routines_and_templates() -> None:
@@ -178,11 +189,13 @@ def test_it_rejects_unknown_backup_routines_and_templates() -> None:
         """
     )
     assert any(
-        "steps[0].template: unknown template 'nope'; expected one of: none are defined" in e
+        "steps[0].template: okänd mall ”nope”; rutinen har inga mallar (templates)" in e
         for e in errors
     )
     assert any(
-        "actions[0].activate_backup_routine: unknown backup routine 'missing'" in e for e in errors
+        "actions[0].activate_backup_routine: okänd reservrutin ”missing”; rutinen har inga "
+        "reservrutiner (backup_routines)" in e
+        for e in errors
     )
 
 
@@ -197,7 +210,7 @@ def test_it_rejects_a_cycle_of_backup_routines() -> None:
         """
     )
     assert errors == [
-        "t.yaml:10:39: backup_routines[2].then_activate: backup routines activate each other in a cycle (a → b → c → a); expected a chain that ends"
+        "t.yaml:10:39: backup_routines[2].then_activate: reservrutinerna startar varandra i en cirkel (a → b → c → a); en kedja av then_activate måste ta slut"
     ]
 
 
@@ -213,7 +226,7 @@ def test_it_warns_about_a_timer_without_action() -> None:
         """
     )
     assert found == [
-        "t.yaml:12:14: scenarios[0].timers[0]: timer 't' has no actions; it will fire and do nothing"
+        "t.yaml:12:14: scenarios[0].timers[0]: tidsgränsen ”t” har inga åtgärder; den löser ut utan att något händer"
     ]
 
 
@@ -225,48 +238,65 @@ def test_it_warns_about_a_scenario_without_steps_unless_waiting_lmn_06() -> None
           - {key: b, title: B, scope: region_wide_it_collapse, wait_for_instructions: true}
         """
     )
-    assert found == ["t.yaml:8:5: scenarios[0]: scenario 'a' has no steps"]
+    assert found == ["t.yaml:8:5: scenarios[0]: scenariot ”a” har inga steg"]
 
 
 def test_it_rejects_tabs() -> None:
     (error,) = validate_document(HEAD + "title:\tx\n", filename="t.yaml").errors
-    assert str(error) == "t.yaml:7:7: tab character; indent and separate with spaces"
+    assert str(error) == "t.yaml:7:7: tabbtecken; använd mellanslag för indrag och mellan värden"
 
 
 def test_it_rejects_an_empty_file() -> None:
     for text in ("", "   \n", "# only a comment\n", b""):
         (error,) = validate_document(text, filename="t.yaml").errors
-        assert str(error) == "t.yaml:1:1: the file is empty; expected a routine document"
+        assert str(error) == "t.yaml:1:1: filen är tom; den ska innehålla en rutin"
 
 
 def test_it_rejects_bytes_that_are_not_utf8() -> None:
     data = HEAD.encode() + "title: Sjukvård\n".encode("latin-1")
     (error,) = validate_document(data, filename="t.yaml").errors
-    assert str(error) == "t.yaml:7:13: byte 0xe5 is not UTF-8; save the file as UTF-8"
+    assert str(error) == (
+        "t.yaml:7:13: filen innehåller ett tecken som inte är UTF-8 (byte 0xe5); "
+        "spara filen med teckenkodningen UTF-8"
+    )
 
 
 def test_it_rejects_a_5_mb_file_before_parsing() -> None:
     data = HEAD.encode() + b"notes:\n" + b"  - " + b"x" * (5 * 1024 * 1024) + b"\n"
     (error,) = validate_document(data, filename="big.yaml").errors
-    assert "may be at most 1048576 bytes (1 MB)" in str(error)
+    assert (error.line, error.column, error.path) == (1, 1, "")
+    assert error.message.startswith("filen är för stor (")
+    assert error.message.endswith("en rutinfil får vara högst 1048576 byte (1 MB)")
 
 
 def test_it_rejects_aliases() -> None:
     errors = check("notes: &a [x]\nrefs: *a\n")
-    assert any("anchors and aliases (&, *) are not supported" in e for e in errors)
+    # An alias is the anchored node itself, so the place shown is the anchor's.
+    assert (
+        "t.yaml:7:8: refs: ankare och alias (&, *) stöds inte; skriv ut värdet i stället" in errors
+    )
 
 
 def test_it_reports_yaml_syntax_errors_with_their_place() -> None:
     (error,) = validate_document(HEAD + "scenarios: [\n", filename="t.yaml").errors
     assert error.filename == "t.yaml" and error.line == 8
-    assert error.message.startswith("invalid YAML:")
+    assert error.message == (
+        "ogiltig YAML: filen tar slut där ett värde ska stå; kontrollera att [ avslutas med ] "
+        "och { med }"
+    )
 
 
 def test_it_requires_the_schema_line() -> None:
     (error,) = validate_document("key: x\n", filename="t.yaml").errors
-    assert str(error) == "t.yaml:1:1: schema: expected 'reservrutin/routine/v1', got nothing"
+    assert str(error) == (
+        "t.yaml:1:1: schema: fältet ”schema” saknas; skriv ”schema: reservrutin/routine/v1” "
+        "överst i filen"
+    )
     (error,) = validate_document("- a\n", filename="t.yaml").errors
-    assert "expected a mapping" in str(error)
+    assert str(error) == (
+        "t.yaml:1:1: filen ska börja med ”schema: reservrutin/routine/v1” följt av rutinens "
+        "fält, men innehåller en lista"
+    )
 
 
 def test_it_keeps_yes_and_times_as_text() -> None:

@@ -1,8 +1,13 @@
 """``routine validate FILE…`` · ``routine import FILE [--approve]`` · ``routine export KEY`` ·
-``routine schema``: the routine format on the command line."""
+``routine schema``: the routine format on the command line.
+
+``validate`` and ``import`` print the same messages as the upload page, in Swedish unless
+``--language en`` is given (settings.LANGUAGE_CODE is the default, as on the web).
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reservrutin.routines import schema
 from reservrutin.routines.actions import (
@@ -18,6 +26,7 @@ from reservrutin.routines.actions import (
     export_text,
     import_routine,
 )
+from reservrutin.routines.loader import Problem
 from reservrutin.routines.models import RoutineVersion
 from reservrutin.routines.validation import DatabaseRegistry, validate_document
 
@@ -34,12 +43,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        validate = sub.add_parser("validate", help="Check files; exit 1 if any has errors.")
+        language = argparse.ArgumentParser(add_help=False)
+        language.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=None,
+            help=f"Language of the messages (default: {settings.LANGUAGE_CODE}).",
+        )
+        validate = sub.add_parser(
+            "validate", parents=[language], help="Check files; exit 1 if any has errors."
+        )
         validate.add_argument("files", nargs="+")
         validate.add_argument(
             "--offline", action="store_true", help="Do not check keys against the registry."
         )
-        imp = sub.add_parser("import", help="Import a file as a new version.")
+        imp = sub.add_parser("import", parents=[language], help="Import a file as a new version.")
         imp.add_argument("file")
         imp.add_argument("--approve", action="store_true", help="Also put it in force.")
         exp = sub.add_parser("export", help="Print a version as YAML.")
@@ -51,7 +69,8 @@ class Command(BaseCommand):
         sch.add_argument("--check", action="store_true", help="Fail if the file is out of date.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"do_{options['action']}")(options)
+        with translation.override(options.get("language") or settings.LANGUAGE_CODE):
+            getattr(self, f"do_{options['action']}")(options)
 
     def do_validate(self, options: dict[str, Any]) -> None:
         registry = None if options["offline"] else DatabaseRegistry()
@@ -60,28 +79,39 @@ class Command(BaseCommand):
                 registry.organisations()
             except DatabaseError as exc:
                 raise CommandError(
-                    f"cannot read the registry ({exc}); run migrate, or validate with --offline"
+                    _(
+                        "registret kan inte läsas (%(error)s); kör migrate, eller kontrollera "
+                        "med --offline"
+                    )
+                    % {"error": exc}
                 ) from None
         failed = 0
         for name in options["files"]:
             try:
                 data = Path(name).read_bytes()
             except OSError as exc:
-                self.stderr.write(f"{name}: cannot read ({exc.strerror})")
+                self.stderr.write(_cannot_read(name, exc))
                 failed += 1
                 continue
             result = validate_document(data, filename=name, registry=registry)
             for problem in result.errors:
-                self.stderr.write(f"error: {problem}")
+                self.stderr.write(_error_line(problem))
             for problem in result.warnings:
-                self.stderr.write(f"warning: {problem}")
+                self.stderr.write(_warning_line(problem))
             if result.errors:
                 failed += 1
             else:
                 self.stdout.write(f"{name}: ok")
         if failed:
+            total = len(options["files"])
             raise CommandError(
-                f"{failed} of {len(options['files'])} file(s) have errors", returncode=1
+                ngettext(
+                    "%(failed)d av %(total)d fil har fel",
+                    "%(failed)d av %(total)d filer har fel",
+                    total,
+                )
+                % {"failed": failed, "total": total},
+                returncode=1,
             )
 
     def do_import(self, options: dict[str, Any]) -> None:
@@ -89,23 +119,29 @@ class Command(BaseCommand):
         try:
             data = Path(name).read_bytes()
         except OSError as exc:
-            raise CommandError(f"{name}: cannot read ({exc.strerror})") from None
+            raise CommandError(_cannot_read(name, exc)) from None
         try:
             imported = import_routine(data, filename=name, by=None)
         except RoutineRejected as exc:
             for problem in exc.problems:
-                self.stderr.write(f"error: {problem}")
-            raise CommandError(f"{name} was not imported", returncode=1) from None
+                self.stderr.write(_error_line(problem))
+            raise CommandError(
+                _("%(name)s importerades inte") % {"name": name}, returncode=1
+            ) from None
         for problem in imported.warnings:
-            self.stderr.write(f"warning: {problem}")
+            self.stderr.write(_warning_line(problem))
         version = imported.version
-        verb = "imported as" if imported.created else "unchanged, already"
-        self.stdout.write(
-            f"{version.routine.organisation.key}/{version.routine.key}: {verb} version {version.number}"
-        )
+        params = {
+            "routine": f"{version.routine.organisation.key}/{version.routine.key}",
+            "number": version.number,
+        }
+        if imported.created:
+            self.stdout.write(_("%(routine)s: importerad som version %(number)d") % params)
+        else:
+            self.stdout.write(_("%(routine)s: oförändrad, redan version %(number)d") % params)
         if options["approve"]:
             approve_version(version, by=None)
-            self.stdout.write(f"version {version.number} is now in force")
+            self.stdout.write(_("version %(number)d gäller nu") % params)
 
     def do_export(self, options: dict[str, Any]) -> None:
         versions = RoutineVersion.objects.filter(routine__key=options["key"]).select_related(
@@ -137,3 +173,15 @@ class Command(BaseCommand):
         SCHEMA_PATH.parent.mkdir(parents=True, exist_ok=True)
         SCHEMA_PATH.write_text(text, encoding="utf-8")
         self.stdout.write(f"wrote {SCHEMA_PATH}")
+
+
+def _error_line(problem: Problem) -> str:
+    return _("fel: %(problem)s") % {"problem": problem}
+
+
+def _warning_line(problem: Problem) -> str:
+    return _("varning: %(problem)s") % {"problem": problem}
+
+
+def _cannot_read(name: str, exc: OSError) -> str:
+    return _("%(name)s: kan inte läsas (%(reason)s)") % {"name": name, "reason": exc.strerror}
