@@ -23,7 +23,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reservrutin.statuspage.queries import PublicNotice, PublicPlanned, PublicSystem, SystemState
+from reservrutin.statuspage.queries import (
+    AffectedBy,
+    PublicNotice,
+    PublicPlanned,
+    PublicSystem,
+    SystemState,
+)
 
 
 def esc(value: object) -> str:
@@ -136,8 +142,41 @@ def _state_labels() -> dict[str, str]:
             "outage": _("Avbrott"),
             "maintenance": _("Planerat arbete"),
             "information": _("Information"),
+            "affected": _("Påverkas"),
         }.items()
     }
+
+
+def _causes() -> dict[str, str]:
+    return {
+        "outage": _("Påverkas av avbrott i %(system)s"),
+        "disturbance": _("Påverkas av störning i %(system)s"),
+        "maintenance": _("Påverkas av planerat arbete i %(system)s"),
+    }
+
+
+def affected_by(causes: list[AffectedBy]) -> str:
+    """One line per system with trouble that this one needs: the cause (linked to its
+    notice, printed on the same page), how the system depends on it, and the registry's
+    note on what happens ("Påverkas av avbrott i SITHS-inloggning (inloggning). Appen
+    fungerar offline cirka 8 timmar.")."""
+    if not causes:
+        return ""
+    texts = _causes()
+    out = []
+    for cause in causes:
+        text = esc(texts.get(cause.severity, texts["disturbance"]) % {"system": cause.system.name})
+        if cause.notices:
+            text = f'<a href="#n-{cause.notices[0].code}">{text}</a>'
+        how = cause.kind_label.lower()
+        if cause.via:
+            how = _("%(kind)s, via %(via)s") % {
+                "kind": how,
+                "via": ", ".join(s.name for s in cause.via),
+            }
+        note = f" {esc(cause.note)}" if cause.note else ""
+        out.append(f'<p class="dep">{text} ({esc(how)}).{note}</p>')
+    return "".join(out)
 
 
 def systems(groups: dict[str, list[SystemState]], *, history_days: int, link: bool) -> SafeString:
@@ -170,7 +209,7 @@ def systems(groups: dict[str, list[SystemState]], *, history_days: int, link: bo
                 f' preserveAspectRatio="none" role="img" aria-label="{aria}">'
                 f"{background}{paths}</svg>"
                 f'<span class="st {s.state}">{labels.get(s.state, labels["information"])}'
-                "</span></li>\n"
+                f"</span>{affected_by(s.affected_by)}</li>\n"
             )
         out.append("</ul>")
     return mark_safe("".join(out))  # every value above is escaped
