@@ -9,7 +9,7 @@ from django.test import override_settings
 from reservrutin.notifications.models import OutboxMessage
 from reservrutin.outages.models import Outage
 from reservrutin.registry.actions import link_system_to_unit
-from reservrutin.statuspage import actions, subscriptions
+from reservrutin.statuspage import actions, fanout, subscriptions
 from reservrutin.statuspage.models import Notice, Subscription
 from reservrutin.test import BaseTestCase
 
@@ -145,7 +145,7 @@ class NotifySubscribersTests(BaseTestCase):
         register(self, "upd@example.org", ["every_update"])
         o = outage(self)
         first = self.publish(outage=o)
-        self.assertEqual(subscriptions.publish_event_for(first), "new_outage")
+        self.assertEqual(fanout.publish_event_for(first), "new_outage")
         actions.create_notice(
             self.org_a,
             by=self.petra,
