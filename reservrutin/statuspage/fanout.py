@@ -10,10 +10,12 @@ unsubscribing are ``subscriptions.py``. See docs/subscriptions.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock
@@ -21,7 +23,12 @@ from reservrutin.notifications.actions import enqueue_messages, new_message
 from reservrutin.notifications.transports.webhook import SECRET_KEY_IN_HEADERS
 from reservrutin.outages.models import Outage
 from reservrutin.registry.models import System
-from reservrutin.registry.queries import unit_system_ids
+from reservrutin.registry.queries import (
+    DependencyPath,
+    dependants_by_cause,
+    dependency_edges,
+    unit_system_ids,
+)
 from reservrutin.statuspage.models import Notice, Subscription
 from reservrutin.statuspage.subscriptions import status_url, unsubscribe_url
 
@@ -62,13 +69,46 @@ def covers(
     return bool(unit_systems.get(subscription.unit_id, set()) & system_ids)
 
 
-def matching_subscriptions(
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A subscription that hears about an event, and why.
+
+    ``paths`` is empty when the subscription covers one of the event's systems itself (or
+    the whole organisation). Otherwise it covers systems that need them, directly or
+    through others (SOD-07 power, SOD-08 network, SOD-10 login), and ``paths`` says how;
+    the message then says why ("Journalsystemet påverkas: avbrott i SITHS-inloggning").
+    """
+
+    subscription: Subscription
+    paths: tuple[DependencyPath, ...] = ()
+
+    @property
+    def affected(self) -> tuple[int, ...]:
+        """The systems the subscription covers that need the event's systems."""
+        return tuple(dict.fromkeys(p.system_id for p in self.paths))
+
+    @property
+    def causes(self) -> tuple[int, ...]:
+        """The event's systems that they need."""
+        return tuple(dict.fromkeys(p.cause_id for p in self.paths))
+
+
+def recipients(
     organisation: Organisation, system_ids: set[int], event: str, *, is_exercise: bool = False
-) -> list[Subscription]:
-    """Active subscriptions of ``organisation`` that want ``event`` for any of the systems.
+) -> list[Recipient]:
+    """Active subscriptions of ``organisation`` that want ``event`` for any of the systems,
+    or for a system that needs one of them, each once.
+
+    A subscription that covers one of the systems itself gets the plain message, even if
+    it also covers systems that need them: one message per subscription and event. A
+    system or unit subscription that covers none of them gets it when a system it covers
+    needs one of them (``registry.queries.dependants_by_cause``); organisation
+    subscriptions cover everything already.
 
     Exercises reach only subscribers a coordinator registered (the people who practise),
     never the public. Triggers are matched in Python: JSON ``contains`` is not portable.
+    Queries: the subscriptions; two for the units' systems if a unit subscribes; one for the
+    dependencies if a scoped subscription is not covered directly.
     """
     subs = (
         Subscription.objects.active()
@@ -84,7 +124,22 @@ def matching_subscriptions(
         if any(s.scope == Subscription.Scope.UNIT for s in wanting)
         else {}
     )
-    return [s for s in wanting if covers(s, system_ids, unit_systems)]
+    dependants: dict[int, list[DependencyPath]] | None = None
+    found = []
+    for sub in wanting:
+        if covers(sub, system_ids, unit_systems):
+            found.append(Recipient(sub))
+            continue
+        if dependants is None:  # read the dependencies once, and only when needed
+            dependants = dependants_by_cause(dependency_edges(organisation), system_ids)
+        if sub.scope == Subscription.Scope.SYSTEM:
+            mine = {sub.system_id}
+        else:
+            mine = unit_systems.get(sub.unit_id, set())
+        paths = tuple(path for pk in sorted(mine) for path in dependants.get(pk, ()))
+        if paths:
+            found.append(Recipient(sub, paths))
+    return found
 
 
 def publish_event_for(notice: Notice) -> str:
@@ -193,6 +248,105 @@ def _fan_out(
     return len(subs)
 
 
+#: Events that tell of something over: why the subscriber hears is told in the past tense.
+_OVER = {Trigger.RESOLVED, Trigger.PLANNED_END}
+
+
+def _cause_phrases() -> dict[str, str]:
+    return {
+        Notice.Severity.OUTAGE: _("avbrott i %(systems)s"),
+        Notice.Severity.DISTURBANCE: _("störning i %(systems)s"),
+        Notice.Severity.MAINTENANCE: _("planerat arbete i %(systems)s"),
+        Notice.Severity.INFORMATION: _("information om %(systems)s"),
+        "planned": _("planerat avbrott i %(systems)s"),
+    }
+
+
+def _reason(affected: str, cause: str, *, event: str, information: bool) -> str:
+    """Why a subscriber to ``affected`` hears about ``cause``: "Journalsystemet påverkas:
+    avbrott i SITHS-inloggning" (SOD-10)."""
+    if information:
+        frame = _("%(systems)s berörs: %(cause)s")
+    elif event in _OVER:
+        frame = _("%(systems)s påverkades: %(cause)s")
+    else:
+        frame = _("%(systems)s påverkas: %(cause)s")
+    return frame % {"systems": affected, "cause": cause}
+
+
+def _fan_out_all(
+    found: list[Recipient],
+    *,
+    systems: list[System],
+    cause: str,
+    title: str,
+    sms: Callable[[str], str],
+    context: dict[str, Any],
+    payload: dict[str, Any],
+    information: bool = False,
+    **common: Any,
+) -> int:
+    """``_fan_out`` to the recipients that cover the event's systems themselves, then once
+    per reason to those that hear because their systems need them (SOD-07, SOD-08,
+    SOD-10). Each subscription is in exactly one of these, so it gets one message, under
+    the same dedupe key whatever the reason.
+
+    The reason leads the subject, the texts and the webhook's ``affected``, with the
+    registry's notes on what happens ("appen fungerar offline cirka 8 timmar"). The names
+    of the affected systems cost one query, and only when someone hears through them.
+    """
+    direct = [r.subscription for r in found if not r.paths]
+    sent = 0
+    if direct:
+        sent += _fan_out(
+            direct, context=context, payload=payload, sms_text=sms(context["subject"]), **common
+        )
+    through = [r for r in found if r.paths]
+    if not through:
+        return sent
+    known = {s.pk: s for s in systems}
+    missing = {pk for r in through for pk in r.affected} - known.keys()
+    if missing:
+        known.update(System.objects.in_bulk(missing))
+    # The same affected systems give the same paths, so the same words.
+    groups: dict[tuple[tuple[int, ...], tuple[int, ...]], list[Recipient]] = {}
+    for r in through:
+        groups.setdefault((r.affected, r.causes), []).append(r)
+    for (affected_ids, cause_ids), members in groups.items():
+        affected = [known[pk] for pk in affected_ids]
+        causes = [known[pk] for pk in cause_ids]
+        reason = _reason(
+            ", ".join(s.name for s in affected),
+            cause % {"systems": ", ".join(s.name for s in causes)},
+            event=context["event"],
+            information=information,
+        )
+        notes = list(dict.fromkeys(p.note for p in members[0].paths if p.note))
+        subject = f"{context['event_label']}: {reason} – {title}"
+        sent += _fan_out(
+            [r.subscription for r in members],
+            context={
+                **context,
+                "reason": reason,
+                "notes": notes,
+                "subject": subject,
+                "text": "\n".join([reason, *notes, "", context["text"]]),
+            },
+            payload={
+                **payload,
+                "affected": {
+                    "systems": _systems_doc(affected),
+                    "because_of": _systems_doc(causes),
+                    "reason": reason,
+                    "notes": notes,
+                },
+            },
+            sms_text=sms(subject),
+            **common,
+        )
+    return sent
+
+
 def notify_subscribers(notice: Notice, event: str) -> int:
     """Enqueue ``event`` about ``notice`` to every active matching subscription; returns
     how many. Must run inside the notice action's transaction (``enqueue_message`` checks).
@@ -202,10 +356,8 @@ def notify_subscribers(notice: Notice, event: str) -> int:
     """
     organisation = notice.organisation
     systems = list(notice.systems.all())
-    subs = matching_subscriptions(
-        organisation, {s.pk for s in systems}, event, is_exercise=notice.is_exercise
-    )
-    if not subs:
+    found = recipients(organisation, {s.pk for s in systems}, event, is_exercise=notice.is_exercise)
+    if not found:
         return 0
     version = notice.revisions.count()
     label = EVENT_LABELS.get(event, event)
@@ -240,15 +392,20 @@ def notify_subscribers(notice: Notice, event: str) -> int:
         },
         "status_url": page,
         "exercise": notice.is_exercise,
+        "affected": None,
     }
-    return _fan_out(
-        subs,
+    return _fan_out_all(
+        found,
+        systems=systems,
+        cause=_cause_phrases()[notice.severity],
+        title=notice.title,
+        sms=lambda subject: f"{organisation.name}: {subject}. {page}",
+        information=notice.severity == Notice.Severity.INFORMATION,
         organisation=organisation,
         event=event,
         key=f"notice:{notice.code}:{event}:r{version}",
         context=context,
         payload=payload,
-        sms_text=f"{organisation.name}: {subject}. {page}",
         is_exercise=notice.is_exercise,
         reference=notice,
         source="statuspage.notice",
@@ -263,8 +420,8 @@ def notify_planned(
     window = occurrence.window
     organisation = window.organisation
     systems = list(window.systems.all())
-    subs = matching_subscriptions(organisation, {s.pk for s in systems}, event)
-    if not subs:
+    found = recipients(organisation, {s.pk for s in systems}, event)
+    if not found:
         return 0
     label = EVENT_LABELS.get(event, event)
     subject = f"{label}: {window.title}"
@@ -301,16 +458,20 @@ def notify_planned(
         },
         "status_url": page,
         "exercise": False,
+        "affected": None,
     }
     lead_part = f":{int(lead.total_seconds())}" if lead else ""
-    return _fan_out(
-        subs,
+    return _fan_out_all(
+        found,
+        systems=systems,
+        cause=_cause_phrases()["planned"],
+        title=window.title,
+        sms=lambda subject: f"{organisation.name}: {subject} {when}. {page}",
         organisation=organisation,
         event=event,
         key=f"planned:{window.code}:{occurrence.starts_at:%Y%m%dT%H%M%SZ}:{event}{lead_part}",
         context=context,
         payload=payload,
-        sms_text=f"{organisation.name}: {subject} {when}. {page}",
         is_exercise=False,
         reference=occurrence.outage,
         source="statuspage.planned",

@@ -110,8 +110,8 @@ class UnitSubscriptionTests(BaseTestCase):
             link_system_to_unit(unit, self.system_a, by=None)
             self.subscribe_unit(unit, f"u{i}@example.org")
         with self.assertNumQueries(3):  # subscriptions, units, links
-            subs = fanout.matching_subscriptions(self.org_a, {self.system_a.pk}, "new_outage")
-        self.assertEqual(len(subs), 5)
+            found = fanout.recipients(self.org_a, {self.system_a.pk}, "new_outage")
+        self.assertEqual(len(found), 5)
 
 
 class SubscriberPageUnitTests(BaseTestCase):
