@@ -262,9 +262,11 @@ def _spans(
 
 
 def _notices(ids: tuple[int, ...]) -> QuerySet:
+    # The systems by name: without it the join's order is the plan's, and PostgreSQL's
+    # plan for a prepared statement may change after a few runs.
     return (
         Notice.objects.filter(pk__in=ids)
-        .order_by("-published_at", "-id")
+        .order_by("-published_at", "-id", "systems__name", "systems__id")
         .values_list(*_NOTICE_COLUMNS, *(f"systems__{c}" for c in _SYSTEM_COLUMNS))
     )
 
@@ -275,7 +277,7 @@ def _planned(org_ids: tuple[int, ...], history_from: dt.datetime) -> QuerySet:
         .filter(organisation__in=org_ids, kind=Outage.Kind.PLANNED)
         .filter(Q(planned_end_at__gte=history_from) | Q(planned_end_at__isnull=True))
         .exclude(status=Outage.Status.CLOSED)
-        .order_by("started_at", "id")
+        .order_by("started_at", "id", "systems__name", "systems__id")
         .values_list(*_PLANNED_COLUMNS, *(f"systems__{c}" for c in _SYSTEM_COLUMNS))
     )
 
