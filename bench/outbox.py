@@ -3,7 +3,7 @@
 One notice is published to ``--emails`` e-mail subscribers and ``--webhooks`` webhook
 subscribers: ONE transaction builds one message per subscriber with
 ``notifications.actions.new_message`` and writes them with ``enqueue_messages`` (bulk, as
-``statuspage.subscriptions`` fans a notice out), while ``--workers`` real ``reservrutin sendoutbox``
+``statuspage.fanout`` fans a notice out), while ``--workers`` real ``reservrutin sendoutbox``
 processes are already running. They deliver over real SMTP to an aiosmtpd server and over
 real HTTP (``lib/safehttp``, signed per Standard Webhooks) to a ``ThreadingHTTPServer``, each
 a separate process on 127.0.0.1 that appends (receive time, Message-ID or webhook-id,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,15 +83,89 @@ def _walk(system: System, *, forward: bool) -> list[System]:
     for a, b in Dependency.objects.values_list("system_id", "depends_on_id"):
         src, dst = (a, b) if forward else (b, a)
         edges.setdefault(src, set()).add(dst)
+    seen = reachable(edges, system.pk)
+    return list(System.objects.filter(pk__in=seen).select_related("organisation").order_by("name"))
+
+
+def reachable(edges: dict[int, set[int]], start: int) -> set[int]:
+    """Every node reachable from ``start`` along ``edges``, without ``start`` itself.
+
+    The registry refuses dependency cycles (``validation.dependency_cycle``), but rows can
+    be written around it (a migration, the shell), and a cycle must not hang a public page
+    or a publish: ``seen`` ends the walk either way."""
     seen: set[int] = set()
-    frontier = [system.pk]
+    frontier = [start]
     while frontier:
         node = frontier.pop()
         for nxt in edges.get(node, ()):
-            if nxt not in seen and nxt != system.pk:
+            if nxt not in seen and nxt != start:
                 seen.add(nxt)
                 frontier.append(nxt)
-    return list(System.objects.filter(pk__in=seen).select_related("organisation").order_by("name"))
+    return seen
+
+
+#: A dependency as plain values: (system id, depends-on id, kind, note).
+Edge = tuple[int, int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyPath:
+    """How ``system_id`` needs ``cause_id``: the first dependency on the way (its kind and
+    note say how ``system_id`` is hit: "inloggning", "appen fungerar offline cirka 8
+    timmar") and the systems in between, nearest first (empty when it is direct)."""
+
+    system_id: int
+    cause_id: int
+    kind: str
+    note: str
+    via: tuple[int, ...] = ()
+
+
+def dependency_edges(organisation: Organisation) -> list[Edge]:
+    """The dependencies of ``organisation``'s systems, as plain values, in one query.
+
+    Only edges that start at the organisation's systems: its notices and subscriptions are
+    about its own systems, so a chain through another organisation's system is not
+    followed."""
+    return list(
+        Dependency.objects.filter(system__organisation=organisation)
+        .order_by("pk")
+        .values_list("system_id", "depends_on_id", "kind", "note")
+    )
+
+
+def dependants_by_cause(
+    edges: Iterable[Edge], causes: Iterable[int]
+) -> dict[int, list[DependencyPath]]:
+    """For every system that needs one of ``causes``, directly or through others: one path
+    per cause it needs, the shortest (SOD-07 power, SOD-08 network, SOD-10 login).
+
+    Walks back from each cause breadth first, so a direct dependency wins over a longer way
+    round; ``seen`` also ends the walk if the rows hold a cycle. The causes themselves are
+    not their own dependants. No query: the caller reads ``edges`` however suits it.
+    """
+    needed_by: dict[int, list[tuple[int, str, str]]] = {}
+    for system_id, depends_on_id, kind, note in edges:
+        needed_by.setdefault(depends_on_id, []).append((system_id, kind, note or ""))
+    found: dict[int, list[DependencyPath]] = {}
+    for cause in dict.fromkeys(causes):
+        seen = {cause}
+        queue = deque([cause])
+        via_of: dict[int, tuple[int, ...]] = {cause: ()}
+        while queue:
+            node = queue.popleft()
+            for dependant, kind, note in needed_by.get(node, ()):
+                if dependant in seen:
+                    continue
+                seen.add(dependant)
+                # ``node`` is the dependant's next step towards the cause.
+                via = () if node == cause else (node, *via_of[node])
+                via_of[dependant] = via
+                found.setdefault(dependant, []).append(
+                    DependencyPath(dependant, cause, kind, note, via)
+                )
+                queue.append(dependant)
+    return found
 
 
 def unit_system_ids(organisation: Organisation) -> dict[int, set[int]]:

@@ -20,8 +20,8 @@ from reservrutin.accounts.models import Membership, Organisation, User
 from reservrutin.lib import clock
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.registry.models import System
+from reservrutin.statuspage.fanout import notify_subscribers, publish_event_for
 from reservrutin.statuspage.models import Notice, NoticeRevision, PageVersion
-from reservrutin.statuspage.subscriptions import notify_subscribers, publish_event_for
 
 
 def can_publish(user: User, organisation: Organisation, systems: Iterable[System]) -> bool:

@@ -30,6 +30,19 @@ def status_document(organisation: Organisation, data: dict[str, Any]) -> dict[st
                 "kind": s.system.kind,
                 "state": s.state,
                 "notices": [str(n.code) for n in s.notices],
+                "affected_by": [
+                    {
+                        "system": a.system.key,
+                        "name": a.system.name,
+                        "kind": a.kind,
+                        "note": a.note or None,
+                        "via": [v.key for v in a.via],
+                        "severity": a.severity,
+                        "notices": [str(n.code) for n in a.notices],
+                        "planned": [str(o.code) for o in a.planned],
+                    }
+                    for a in s.affected_by
+                ],
             }
             for s in data["states"]
         ],
@@ -64,7 +77,49 @@ def status_document(organisation: Organisation, data: dict[str, Any]) -> dict[st
     }
 
 
-_STATE = {"type": "string", "enum": ["ok", "information", "maintenance", "disturbance", "outage"]}
+_SEVERITY = {"type": "string", "enum": ["information", "maintenance", "disturbance", "outage"]}
+_STATE = {
+    "type": "string",
+    "enum": ["ok", "information", "affected", "maintenance", "disturbance", "outage"],
+    "description": "Worst first: outage, disturbance, maintenance, affected (works itself, "
+    "but needs a system with an outage, disturbance or planned work: see affected_by), "
+    "information, ok.",
+}
+_AFFECTED_BY = {
+    "type": "object",
+    "required": ["system", "kind", "via", "severity", "notices", "planned"],
+    "description": "A system this one needs, directly or via others, that has trouble now "
+    "(SOD-07 power, SOD-08 network, SOD-10 login).",
+    "properties": {
+        "system": {"type": "string", "description": "The key of the system with trouble."},
+        "name": {"type": "string"},
+        "kind": {
+            "type": "string",
+            "enum": ["login", "network", "power", "hosting", "integration"],
+            "description": "How this system depends on the first system on the way.",
+        },
+        "note": {
+            "type": ["string", "null"],
+            "description": "The registry's note on that dependency: what happens.",
+        },
+        "via": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Keys of the systems in between, nearest first; empty if direct.",
+        },
+        "severity": {"type": "string", "enum": ["maintenance", "disturbance", "outage"]},
+        "notices": {
+            "type": "array",
+            "items": {"type": "string", "format": "uuid"},
+            "description": "Ids of its current notices (in this document's notices).",
+        },
+        "planned": {
+            "type": "array",
+            "items": {"type": "string", "format": "uuid"},
+            "description": "Ids of its planned outages in progress now.",
+        },
+    },
+}
 _TIME = {"type": ["string", "null"], "format": "date-time"}
 
 
@@ -85,7 +140,7 @@ def openapi() -> dict[str, Any]:
             "id": {"type": "string", "format": "uuid"},
             "title": {"type": "string"},
             "body": {"type": "string"},
-            "severity": _STATE,
+            "severity": _SEVERITY,
             "status": {"type": "string", "enum": ["published", "ended"]},
             "systems": {"type": "array", "items": {"type": "string"}},
             "published_at": _TIME,
@@ -129,6 +184,10 @@ def openapi() -> dict[str, Any]:
                         "kind": {"type": "string"},
                         "state": _STATE,
                         "notices": {"type": "array", "items": {"type": "string"}},
+                        "affected_by": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/AffectedBy"},
+                        },
                     },
                 },
             },
@@ -181,5 +240,5 @@ def openapi() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": {"Notice": notice, "Status": status}},
+        "components": {"schemas": {"Notice": notice, "Status": status, "AffectedBy": _AFFECTED_BY}},
     }

@@ -23,7 +23,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reservrutin.statuspage.queries import PublicNotice, PublicPlanned, PublicSystem, SystemState
+from reservrutin.statuspage.queries import (
+    AffectedBy,
+    PublicNotice,
+    PublicPlanned,
+    PublicSystem,
+    SystemState,
+)
 
 
 def esc(value: object) -> str:
@@ -136,8 +142,60 @@ def _state_labels() -> dict[str, str]:
             "outage": _("Avbrott"),
             "maintenance": _("Planerat arbete"),
             "information": _("Information"),
+            "affected": _("Påverkas"),
         }.items()
     }
+
+
+class Causes:
+    """The lines saying why a system is affected (SOD-07, SOD-08, SOD-10), one per system
+    with trouble that it needs: the cause (linked to its notice, printed on the same page),
+    how the system depends on it, and the registry's note on what happens ("Påverkas av
+    avbrott i SITHS-inloggning (inloggning). Appen fungerar offline cirka 8 timmar.").
+
+    One per render: many systems share a line (everything that logs in through the login
+    service), and looking the words up again for each costs more than the rest of the row.
+    """
+
+    def __init__(self) -> None:
+        self.texts = {
+            "outage": _("Påverkas av avbrott i %(system)s"),
+            "disturbance": _("Påverkas av störning i %(system)s"),
+            "maintenance": _("Påverkas av planerat arbete i %(system)s"),
+        }
+        self.via = _("%(kind)s, via %(via)s")
+        self.kinds: dict[str, str] = {}
+        self.lines: dict[tuple, str] = {}
+
+    def html(self, causes: list[AffectedBy]) -> str:
+        return "".join(self.line(cause) for cause in causes)
+
+    def line(self, cause: AffectedBy) -> str:
+        notice = cause.notices[0].code if cause.notices else None
+        severity = cause.severity
+        key = (
+            severity,
+            cause.system.id,
+            notice,
+            cause.kind,
+            cause.note,
+            *(s.id for s in cause.via),
+        )
+        found = self.lines.get(key)
+        if found is not None:
+            return found
+        text = self.texts.get(severity, self.texts["disturbance"]) % {"system": cause.system.name}
+        text = esc(text)
+        if notice is not None:
+            text = f'<a href="#n-{notice}">{text}</a>'
+        if cause.kind not in self.kinds:
+            self.kinds[cause.kind] = cause.kind_label.lower()
+        how = self.kinds[cause.kind]
+        if cause.via:
+            how = self.via % {"kind": how, "via": ", ".join(s.name for s in cause.via)}
+        note = f" {esc(cause.note)}" if cause.note else ""
+        self.lines[key] = line = f'<p class="dep">{text} ({esc(how)}).{note}</p>'
+        return line
 
 
 def systems(groups: dict[str, list[SystemState]], *, history_days: int, link: bool) -> SafeString:
@@ -145,6 +203,7 @@ def systems(groups: dict[str, list[SystemState]], *, history_days: int, link: bo
     if not groups:
         return mark_safe(f"<p>{esc(_('Inga system visas här.'))}</p>")
     labels = _state_labels()
+    causes = Causes()
     trouble = {0: esc(_("Inga störningar"))}
     background = f'<path class="b" d="M0 0h{history_days}v4H0z"/>'
     prefixes: dict[str, str] = {}
@@ -170,7 +229,7 @@ def systems(groups: dict[str, list[SystemState]], *, history_days: int, link: bo
                 f' preserveAspectRatio="none" role="img" aria-label="{aria}">'
                 f"{background}{paths}</svg>"
                 f'<span class="st {s.state}">{labels.get(s.state, labels["information"])}'
-                "</span></li>\n"
+                f"</span>{causes.html(s.affected_by) if s.affected_by else ''}</li>\n"
             )
         out.append("</ul>")
     return mark_safe("".join(out))  # every value above is escaped

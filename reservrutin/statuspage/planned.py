@@ -30,9 +30,9 @@ from reservrutin.lib import clock
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.registry.models import System
 from reservrutin.statuspage.actions import bump_page_version
+from reservrutin.statuspage.fanout import notify_planned
 from reservrutin.statuspage.models import PlannedEvent, PlannedOccurrence, PlannedWindow
 from reservrutin.statuspage.notice_rules import NoticeRules, notice_rules
-from reservrutin.statuspage.subscriptions import notify_planned
 
 #: How many future occurrences of a recurring window exist as rows (and are shown).
 HORIZON = 12

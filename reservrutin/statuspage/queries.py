@@ -17,22 +17,38 @@ from django.db.models.functions import TruncDate
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, compiled
 from reservrutin.outages.models import Outage
-from reservrutin.registry.models import System
+from reservrutin.registry.models import Dependency, System
+from reservrutin.registry.queries import Edge, dependants_by_cause, reachable
 from reservrutin.statuspage.models import Notice, PageVersion
 
 HISTORY_DAYS = 90
 OK = "ok"
-#: Worst first; a system shows the worst state any current notice gives it.
+#: A system that works itself but needs one with trouble (SOD-07, SOD-08, SOD-10).
+AFFECTED = "affected"
+#: Worst first; a system shows the worst state any current notice gives it. ``affected``
+#: ranks below the system's own planned work and disturbances: a notice about the system
+#: itself says more about it than a notice about something it needs, so its own state wins
+#: and the cause is still printed under it. It ranks above information, which says nothing
+#: is broken.
 RANK = {
-    Notice.Severity.OUTAGE: 4,
-    Notice.Severity.DISTURBANCE: 3,
-    Notice.Severity.MAINTENANCE: 2,
+    Notice.Severity.OUTAGE: 5,
+    Notice.Severity.DISTURBANCE: 4,
+    Notice.Severity.MAINTENANCE: 3,
+    AFFECTED: 2,
     Notice.Severity.INFORMATION: 1,
     OK: 0,
+}
+#: The severities that make the systems depending on a notice's systems ``affected``; an
+#: information notice does not say anything is broken.
+AFFECTING = {
+    Notice.Severity.OUTAGE,
+    Notice.Severity.DISTURBANCE,
+    Notice.Severity.MAINTENANCE,
 }
 
 
 _KIND_LABELS = dict(System.Kind.choices)
+_DEPENDENCY_LABELS = dict(Dependency.Kind.choices)
 
 
 @dataclass(slots=True)
@@ -89,11 +105,39 @@ class PublicPlanned:
 
 
 @dataclass(slots=True)
+class AffectedBy:
+    """Why a system is affected: ``system`` (something it needs, directly or ``via``
+    others) has current notices or planned work in progress. ``kind`` and ``note`` are the
+    registry's words for the system's own first dependency on the way."""
+
+    system: PublicSystem
+    kind: str
+    note: str
+    via: list[PublicSystem]
+    notices: list[PublicNotice]
+    planned: list[PublicPlanned]
+
+    @property
+    def severity(self) -> str:
+        """The worst of the causes: outage, disturbance or maintenance."""
+        severities = [n.severity for n in self.notices]
+        if self.planned:
+            severities.append(Notice.Severity.MAINTENANCE)
+        return worst(severities)
+
+    @property
+    def kind_label(self) -> str:
+        return str(_DEPENDENCY_LABELS.get(self.kind, self.kind))
+
+
+@dataclass(slots=True)
 class SystemState:
     system: PublicSystem
     state: str = OK
     notices: list[PublicNotice] = field(default_factory=list)
     planned_now: list[PublicPlanned] = field(default_factory=list)
+    #: What the system needs that has trouble now, worst first (SOD-07, SOD-08, SOD-10).
+    affected_by: list[AffectedBy] = field(default_factory=list)
     #: The days with trouble (day index, oldest first → worst severity that day); most days
     #: have none, so only those are kept.
     bad: dict[int, str] = field(default_factory=dict)
@@ -161,24 +205,51 @@ _NOTICE_COLUMNS = (
 _PLANNED_COLUMNS = ("id", "code", "title", "description", "started_at", "planned_end_at")
 
 
-def _systems(org_ids: tuple[int, ...], system_id: int | None) -> QuerySet:
-    systems = System.objects.filter(organisation__in=org_ids, public=True)
-    if system_id is not None:
-        systems = systems.filter(pk=system_id)
-    return systems.order_by("organisation__name", "kind", "name").values_list(*_SYSTEM_COLUMNS)
+def _systems(org_ids: tuple[int, ...]) -> QuerySet:
+    """Every system of the organisations, public or not, once per dependency it has (once
+    with empty dependency columns when it has none).
+
+    The dependencies ride along here rather than in a query of their own, so a render
+    keeps its fixed number of queries: a system page needs them to know which notices to
+    read, and every page to show what is affected (SOD-07, SOD-08, SOD-10). The systems
+    that are not public are read because a chain may pass through one (the login service
+    is infrastructure); ``status`` gives only the public ones a row on the page.
+    """
+    return (
+        System.objects.filter(organisation__in=org_ids)
+        .order_by("organisation__name", "kind", "name", "id", "dependencies__id")
+        .values_list(
+            *_SYSTEM_COLUMNS,
+            "public",
+            "dependencies__depends_on_id",
+            "dependencies__kind",
+            "dependencies__note",
+        )
+    )
 
 
-def _spans(org_ids: tuple[int, ...], system_id: int | None, history_from: dt.datetime) -> QuerySet:
+def _spans(
+    org_ids: tuple[int, ...],
+    system_id: int | None,
+    history_from: dt.datetime,
+    needs: tuple[int, ...] = (),
+) -> QuerySet:
     """What the 90-day bars need: one narrow row per notice and system, with the local days
     it began and ended. The days come from the database: decoding hundreds of timestamps in
-    Python costs more than the rest of the render."""
+    Python costs more than the rest of the render.
+
+    A system's page reads the notices about the system and the *current* ones about the
+    systems it ``needs``: those say why it is affected and are printed with it."""
     notices = Notice.objects.public().filter(
         Q(status=Notice.Status.PUBLISHED) | Q(ended_at__gte=history_from),
         organisation__in=org_ids,
     )
     if system_id is not None:
+        about = Q(system=system_id)
+        if needs:
+            about |= Q(system__in=needs, notice__status=Notice.Status.PUBLISHED)
         notices = notices.filter(
-            pk__in=Notice.systems.through.objects.filter(system=system_id).values("notice_id")
+            pk__in=Notice.systems.through.objects.filter(about).values("notice_id")
         )
     return (
         notices.annotate(
@@ -191,9 +262,11 @@ def _spans(org_ids: tuple[int, ...], system_id: int | None, history_from: dt.dat
 
 
 def _notices(ids: tuple[int, ...]) -> QuerySet:
+    # The systems by name: without it the join's order is the plan's, and PostgreSQL's
+    # plan for a prepared statement may change after a few runs.
     return (
         Notice.objects.filter(pk__in=ids)
-        .order_by("-published_at", "-id")
+        .order_by("-published_at", "-id", "systems__name", "systems__id")
         .values_list(*_NOTICE_COLUMNS, *(f"systems__{c}" for c in _SYSTEM_COLUMNS))
     )
 
@@ -204,7 +277,7 @@ def _planned(org_ids: tuple[int, ...], history_from: dt.datetime) -> QuerySet:
         .filter(organisation__in=org_ids, kind=Outage.Kind.PLANNED)
         .filter(Q(planned_end_at__gte=history_from) | Q(planned_end_at__isnull=True))
         .exclude(status=Outage.Status.CLOSED)
-        .order_by("started_at", "id")
+        .order_by("started_at", "id", "systems__name", "systems__id")
         .values_list(*_PLANNED_COLUMNS, *(f"systems__{c}" for c in _SYSTEM_COLUMNS))
     )
 
@@ -218,9 +291,10 @@ def status(
     """Everything a status page shows, in four queries and no model instances.
 
     An uncached render must stay cheap (issue 5: 500 renders/s on two cores), so each query
-    returns plain rows: the systems; the notices' spans for the 90-day bars; the notices
-    the page prints, joined with their systems (one row per pair); the planned outages
-    joined with their systems. Rows become the small ``Public*`` records.
+    returns plain rows: the systems with their dependencies; the notices' spans for the
+    90-day bars; the notices the page prints, joined with their systems (one row per pair);
+    the planned outages joined with their systems. Rows become the small ``Public*``
+    records. A system that needs one with trouble is ``affected`` (``AffectedBy``).
     """
     now = now or clock.now()
     today = clock.local(now).date()
@@ -232,11 +306,24 @@ def status(
     system_id = system.pk if system is not None else None
     known: dict[int, PublicSystem] = {}
     states: dict[int, SystemState] = {}
-    for pk, key, name, kind, org_id in compiled.rows(
-        ("statuspage.systems", org_ids, system_id), lambda: _systems(org_ids, system_id)
+    edges: list[Edge] = []
+    for pk, key, name, kind, org_id, public, needs_id, needs_kind, needs_note in compiled.rows(
+        ("statuspage.systems", org_ids), lambda: _systems(org_ids)
     ):
-        known[pk] = PublicSystem(pk, key, name, kind, by_org[org_id])
-        states[pk] = SystemState(system=known[pk])
+        if pk not in known:
+            known[pk] = PublicSystem(pk, key, name, kind, by_org[org_id])
+            if public and system_id in (None, pk):
+                states[pk] = SystemState(system=known[pk])
+        if needs_id is not None:
+            edges.append((pk, needs_id, needs_kind, needs_note))
+    # A system's page also reads the current notices of what the system needs, however far
+    # down; ``reachable`` stops at a cycle.
+    needs: tuple[int, ...] = ()
+    if system_id is not None and edges:
+        forward: dict[int, set[int]] = {}
+        for a, b, _kind, _note in edges:
+            forward.setdefault(a, set()).add(b)
+        needs = tuple(sorted(reachable(forward, system_id)))
 
     def public_system(row: tuple[Any, ...]) -> PublicSystem | None:
         pk = row[0]
@@ -247,8 +334,8 @@ def status(
         return known[pk]
 
     spans = compiled.rows(
-        ("statuspage.spans", org_ids, system_id, first_day),
-        lambda: _spans(org_ids, system_id, history_from),
+        ("statuspage.spans", org_ids, system_id, first_day, needs),
+        lambda: _spans(org_ids, system_id, history_from, needs),
     )
     # The page prints every current notice and the ten latest ended ones; only those are
     # read in full.
@@ -288,20 +375,26 @@ def status(
         s = public_system(row[len(_PLANNED_COLUMNS) :])
         if s is not None:
             outage.systems.append(s)
+    in_progress = [
+        o
+        for o in planned.values()
+        if o.started_at <= now and (o.planned_end_at is None or o.planned_end_at > now)
+    ]
+    for outage in in_progress:
+        for s in outage.systems:
+            if s.id in states:
+                states[s.id].planned_now.append(outage)
+    _mark_affected(states, known, edges, current, in_progress)
     if system is not None:
         planned = {k: o for k, o in planned.items() if any(s.id == system.pk for s in o.systems)}
     upcoming = [o for o in planned.values() if o.started_at > now]
-    for outage in planned.values():
-        end = outage.planned_end_at
-        if outage.started_at <= now and (end is None or end > now):
-            for s in outage.systems:
-                if s.id in states:
-                    states[s.id].planned_now.append(outage)
 
     for state in states.values():
         severities = [n.severity for n in state.notices]
         if state.planned_now:
             severities.append(Notice.Severity.MAINTENANCE)
+        if state.affected_by:
+            severities.append(AFFECTED)
         state.state = worst(severities)
     for _pk, _status, severity, system_id, first_seen, last_seen in spans:
         state = states.get(system_id)
@@ -328,6 +421,51 @@ def status(
         "overall": worst([s.state for s in states.values()]),
         "now": now,
     }
+
+
+def _mark_affected(
+    states: dict[int, SystemState],
+    known: dict[int, PublicSystem],
+    edges: list[Edge],
+    current: list[PublicNotice],
+    in_progress: list[PublicPlanned],
+) -> None:
+    """Fill ``affected_by`` of every system on the page that needs, directly or through
+    others, a system with a current outage, disturbance or planned work (SOD-07, SOD-08,
+    SOD-10). No query: the dependencies came with the systems.
+
+    A notice that also names the system itself is its own state, not a cause: it is not
+    repeated as one."""
+    trouble: dict[int, tuple[list[PublicNotice], list[PublicPlanned]]] = {}
+    for notice in current:
+        if notice.severity in AFFECTING:
+            for s in notice.systems:
+                trouble.setdefault(s.id, ([], []))[0].append(notice)
+    for outage in in_progress:
+        for s in outage.systems:
+            trouble.setdefault(s.id, ([], []))[1].append(outage)
+    if not trouble or not edges:
+        return
+    for system_id, paths in dependants_by_cause(edges, trouble).items():
+        state = states.get(system_id)
+        if state is None:
+            continue
+        for path in paths:
+            notices, planned = trouble[path.cause_id]
+            notices = [n for n in notices if all(s.id != system_id for s in n.systems)]
+            planned = [o for o in planned if all(s.id != system_id for s in o.systems)]
+            if notices or planned:
+                state.affected_by.append(
+                    AffectedBy(
+                        system=known[path.cause_id],
+                        kind=path.kind,
+                        note=path.note,
+                        via=[known[pk] for pk in path.via],
+                        notices=notices,
+                        planned=planned,
+                    )
+                )
+        state.affected_by.sort(key=lambda a: (-RANK[a.severity], a.system.name))
 
 
 BROADCAST_MAX = 400

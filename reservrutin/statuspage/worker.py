@@ -32,10 +32,10 @@ from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.statuspage.actions import bump_page_version
+from reservrutin.statuspage.fanout import notify_planned
 from reservrutin.statuspage.mirror import export_organisation
 from reservrutin.statuspage.models import PageVersion, PlannedEvent
 from reservrutin.statuspage.planned import extend_window
-from reservrutin.statuspage.subscriptions import notify_planned
 
 log = logging.getLogger(__name__)
 

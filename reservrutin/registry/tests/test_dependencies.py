@@ -6,7 +6,13 @@ from django.test import TestCase
 
 from reservrutin.registry.demo.load import load
 from reservrutin.registry.models import Dependency, System
-from reservrutin.registry.queries import affected_if_down, needed_by
+from reservrutin.registry.queries import (
+    DependencyPath,
+    affected_if_down,
+    dependants_by_cause,
+    dependency_edges,
+    needed_by,
+)
 from reservrutin.registry.validation import dependency_cycle_message
 
 
@@ -57,3 +63,35 @@ class DependencyTests(TestCase):
         self.assertIsNotNone(message)
         self.assertIn("Mobilnätet 4G/5G → LMO-appen (Lifecare)", message)
         self.assertIsNone(dependency_cycle_message(self.systems["wifi"], self.systems["el"]))
+
+    def test_sod_08_the_walk_from_a_cause_gives_each_dependant_its_shortest_way(self) -> None:
+        s = self.systems
+        org = s["lifecare"].organisation
+        found = dependants_by_cause(dependency_edges(org), [s["mobilnat"].pk])
+        by_key = {k: found.get(v.pk) for k, v in s.items()}
+        # The apps need the network directly (with the registry's note), not only through
+        # the BankID login.
+        app = by_key["lmo-app"]
+        self.assertEqual(len(app), 1)
+        self.assertEqual((app[0].kind, app[0].via), ("network", ()))
+        self.assertIn("offline cirka 8 timmar", app[0].note)
+        self.assertEqual(by_key["bankid-login"][0].kind, "network")
+        self.assertIsNone(by_key["lifecare"])
+        self.assertIsNone(by_key["mobilnat"])  # a cause is not its own dependant
+
+    def test_sod_10_a_dependant_through_others_names_the_way_and_its_own_first_step(
+        self,
+    ) -> None:
+        edges = [(1, 2, "login", "note 1→2"), (2, 3, "network", ""), (4, 1, "integration", "")]
+        found = dependants_by_cause(edges, [3])
+        self.assertEqual(found[2], [DependencyPath(2, 3, "network", "", ())])
+        self.assertEqual(found[1], [DependencyPath(1, 3, "login", "note 1→2", (2,))])
+        self.assertEqual(found[4], [DependencyPath(4, 3, "integration", "", (1, 2))])
+
+    def test_the_walk_ends_on_a_cycle_in_the_rows(self) -> None:
+        # The registry refuses cycles, but rows written around it must not hang a page.
+        edges = [(1, 2, "login", ""), (2, 3, "network", ""), (3, 1, "hosting", "")]
+        found = dependants_by_cause(edges, [2, 3])
+        self.assertEqual(
+            {k: [p.cause_id for p in v] for k, v in found.items()}, {1: [2, 3], 3: [2], 2: [3]}
+        )

@@ -40,3 +40,35 @@ def test_it_publishes_a_notice_that_appears_on_the_public_page(browser_page) -> 
     assert page.get_by_role("heading", name="Aktuell driftinformation").is_visible()
     assert "Lifecare går inte att nå" in page.content()
     browser_page.goto("/status/soderkoping/en/")
+
+
+def test_sod_10_systems_that_log_in_through_a_broken_service_show_as_affected(
+    browser_page,
+) -> None:
+    load()
+    org = Organisation.objects.get(key="soderkoping")
+    admin = make_user("adam", "Adam Admin")
+    Membership.objects.create(user=admin, organisation=org, role=Membership.Role.ORG_ADMIN)
+    from reservrutin.registry.models import System
+    from reservrutin.statuspage import actions
+
+    notice = actions.create_notice(
+        org,
+        by=admin,
+        title="Det går inte att logga in",
+        body="IT ställer om till AD-inloggning (SOD-10).",
+        systems=[System.objects.get(organisation=org, key="saml-ad-login")],
+        severity=Notice.Severity.OUTAGE,
+        publish=True,
+    )
+    browser_page.goto("/status/soderkoping/")  # axe: the new label has enough contrast
+    page = browser_page.page
+    lifecare = page.locator("ul.sys li", has_text="Lifecare").first
+    assert lifecare.locator(".st").inner_text() == "Påverkas"
+    cause = lifecare.get_by_role("link", name="Påverkas av avbrott i SAML- och AD-inloggning")
+    assert "(inloggning)" in lifecare.locator(".dep").first.inner_text()
+    cause.click()
+    assert page.url.endswith(f"#n-{notice.code}")
+    browser_page.goto("/status/soderkoping/system/lifecare/")
+    assert "Det går inte att logga in" in page.content()
+    assert page.locator("p.summary").inner_text().startswith("Systemet påverkas")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import time_machine
 from django.core.cache import cache
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reservrutin.lib import clock
 from reservrutin.outages.models import Outage
-from reservrutin.registry.models import System
+from reservrutin.registry.models import Dependency, System
 from reservrutin.statuspage import actions
 from reservrutin.statuspage.models import Notice
 from reservrutin.statuspage.tests.helpers import StatusTestCase
@@ -44,6 +45,11 @@ class StatusRenderTests(StatusTestCase):
             notice = self.publish(systems=[system, self.system_a2], title=f"Störning {i}")
             if i % 2:
                 self.end(notice, days_ago=i)
+        # A chain of dependencies (SOD-07, SOD-08, SOD-10): every extra system is affected
+        # by the ones before it, directly or through others, at no extra query.
+        for before, after in itertools.pairwise(systems):
+            Dependency.objects.create(system=after, depends_on=before, kind="hosting")
+        Dependency.objects.create(system=self.system_a, depends_on=systems[-1], kind="login")
         for i in range(4):
             planned = Outage.objects.create(
                 organisation=self.org_a,
@@ -57,6 +63,7 @@ class StatusRenderTests(StatusTestCase):
         big = self.render_queries()
         self.assertEqual(big, small + 1)  # the notices, once there are any to print
         self.assertLessEqual(big, 6)
+        self.assertIn("Påverkas av", self.client.get("/status/org-a/").content.decode())
         # A system's page looks the system up too.
         self.assertEqual(self.render_queries("/status/org-a/system/extra-3/"), big + 1)
 

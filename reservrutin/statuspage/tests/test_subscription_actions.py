@@ -14,7 +14,7 @@ from reservrutin.accounts.models import Unit
 from reservrutin.audit.models import AuditEvent
 from reservrutin.notifications.models import OutboxMessage
 from reservrutin.registry.actions import link_system_to_unit
-from reservrutin.statuspage import subscriptions
+from reservrutin.statuspage import fanout, subscriptions
 from reservrutin.statuspage.models import Subscription
 from reservrutin.test import BaseTestCase
 
@@ -275,8 +275,8 @@ class RegisterSubscriberTests(BaseTestCase):
             scope="unit",
             unit=self.unit_a,
         ).subscription
-        self.assertTrue(subscriptions.covers(sub, {self.system_a.pk}))
-        self.assertFalse(subscriptions.covers(sub, {self.system_b.pk}))
+        self.assertTrue(fanout.covers(sub, {self.system_a.pk}))
+        self.assertFalse(fanout.covers(sub, {self.system_b.pk}))
         unit_b = Unit.objects.create(organisation=self.org_b, key="unit-b", name="Enhet B")
         with self.assertRaises(ValidationError):
             subscriptions.register_subscriber(

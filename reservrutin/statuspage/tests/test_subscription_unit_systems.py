@@ -12,7 +12,7 @@ from reservrutin.lib.clock import STOCKHOLM
 from reservrutin.notifications.models import OutboxMessage
 from reservrutin.registry.actions import link_system_to_unit, unlink_system_from_unit
 from reservrutin.registry.models import System
-from reservrutin.statuspage import actions, planned, subscriptions, worker
+from reservrutin.statuspage import actions, fanout, planned, subscriptions, worker
 from reservrutin.statuspage.models import Notice, PlannedWindow, Subscription
 from reservrutin.test import BaseTestCase
 
@@ -110,10 +110,8 @@ class UnitSubscriptionTests(BaseTestCase):
             link_system_to_unit(unit, self.system_a, by=None)
             self.subscribe_unit(unit, f"u{i}@example.org")
         with self.assertNumQueries(3):  # subscriptions, units, links
-            subs = subscriptions.matching_subscriptions(
-                self.org_a, {self.system_a.pk}, "new_outage"
-            )
-        self.assertEqual(len(subs), 5)
+            found = fanout.recipients(self.org_a, {self.system_a.pk}, "new_outage")
+        self.assertEqual(len(found), 5)
 
 
 class SubscriberPageUnitTests(BaseTestCase):
