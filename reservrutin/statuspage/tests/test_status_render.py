@@ -119,3 +119,16 @@ class StatusRenderTests(StatusTestCase):
         page = self.client.get("/status/org-a/system/system-a2/").content.decode()
         self.assertIn("Båda nere", page)
         self.assertIn("System A, System A2 ·", page)
+
+    def test_a_notice_just_after_midnight_counts_on_its_local_day(self) -> None:
+        # Summer time ended on 25 October 2026; 00:30 on the 26th is 23:30 UTC on the 25th.
+        with time_machine.travel(dt.datetime(2026, 10, 27, 12, 0, tzinfo=clock.STOCKHOLM)):
+            notice = self.publish(title="Sent på kvällen")
+            actions.end_notice(notice, by=self.adam)
+            evening = dt.datetime(2026, 10, 26, 0, 30, tzinfo=clock.STOCKHOLM)
+            Notice.objects.filter(pk=notice.pk).update(
+                published_at=evening, ended_at=evening + dt.timedelta(minutes=20)
+            )
+            page = self.client.get("/status/org-a/system/system-a/").content.decode()
+        # 27 October is day 89, so 26 October is day 88 (not 87, its UTC day).
+        self.assertIn('<path class="outage" d="M88 0h1v4h-1z"/>', page)
