@@ -1,11 +1,12 @@
-"""The repeated parts of the public status page, rendered in Python.
+"""The public status page, rendered in Python.
 
-The page frame (head, header, footer) is the template ``statuspage/page.html``; the lists
-that grow with the organisation (systems with their 90-day bars, current notices, planned
-and past outages) are built here, because an uncached render must stay cheap (issue 5:
-500 renders/s on two cores) and Django's template engine spends about 0.3 ms per system
-row. Every value is escaped with ``esc``; every label goes through gettext with the same
-msgids the template used, so the translations carry over.
+An uncached render must stay cheap (issue 5: 500 renders/s on two cores), and Django's
+template engine spent about 0.3 ms per system row and half a millisecond on the frame, so
+the page is built here: ``page`` is the frame (head, header, summary, footer) and the
+functions below it the lists that grow with the organisation (systems with their 90-day
+bars, current notices, planned and past outages). The CSS stays a template,
+``statuspage/_style.html``, read once. Every value is escaped with ``esc``; every label is a
+Swedish msgid translated when the page is rendered.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
@@ -23,6 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reservrutin.accounts.models import Organisation
+from reservrutin.registry.models import System
 from reservrutin.statuspage.queries import (
     AffectedBy,
     PublicNotice,
@@ -271,6 +275,96 @@ def past(notices: list[PublicNotice], dates: Dates) -> SafeString:
         )
     out.append("</ul></section>")
     return mark_safe("".join(out))  # every value above is escaped
+
+
+@lru_cache(maxsize=1)
+def _style() -> str:
+    return render_to_string("statuspage/_style.html")
+
+
+def _summary(overall: str, *, system: bool) -> str:
+    if overall == "ok":
+        return _("Alla system fungerar som vanligt.")
+    if overall == "maintenance":
+        return _("Planerat arbete pågår.")
+    if overall == "information":
+        return _("Det finns information om systemen.")
+    if overall == "affected":
+        if system:
+            return _("Systemet påverkas av en störning i något det är beroende av.")
+        return _("Några system påverkas av störningar i det de är beroende av.")
+    return _("Det finns driftstörningar just nu.")
+
+
+def page(
+    data: dict,
+    *,
+    organisation: Organisation,
+    system: System | None,
+    combined: bool,
+    partners: bool,
+    links: dict[str, str],
+    lang: str,
+) -> str:
+    """The whole status page. Call inside ``translation.override(lang)``."""
+    parts = sections(data, link_systems=system is None)
+    name = esc(organisation.name)
+    heading = f"{esc(system.name)} – {name}" if system else name
+    if combined:
+        heading += " " + esc(_("med samverkande organisationer"))
+    if lang == "sv":
+        other = f'<a href="{links["english"]}" lang="en" hreflang="en">English</a>'
+    else:
+        other = f'<a href="{links["swedish"]}" lang="sv" hreflang="sv">Svenska</a>'
+    now = timezone.localtime(data["now"])
+    updated = _("Uppdaterad %(when)s.") % {
+        "when": f"{now.day} {_names(lang)[0][now.month]} {now.year} {now:%H:%M}"
+    }
+    bars = _("Stapeln visar de senaste %(days)s dagarna, i dag längst till höger.") % {
+        "days": data["history_days"]
+    }
+    partner_link = (
+        f' · <a href="{links["combined"]}">'
+        f"{esc(_('Samlad sida med samverkande organisationer'))}</a>"
+        if partners
+        else ""
+    )
+    return f"""<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(_("Driftinformation"))} – {esc(system.name) if system else name}</title>
+<link rel="alternate" type="application/atom+xml" title="Atom" href="{links["page_atom"]}">
+<link rel="icon" href="data:,">
+{_style()}
+</head>
+<body>
+<header><div class="wrap">
+<p>{esc(_("Driftinformation"))}</p>
+<h1>{heading}</h1>
+<nav class="lang" aria-label="{esc(_("Språk"))}">{other}</nav>
+</div></header>
+<main class="wrap">
+<p class="summary {data["overall"]}">{esc(_summary(data["overall"], system=system is not None))}
+<span class="meta">{esc(updated)}</span></p>
+{parts["current"]}
+<section aria-labelledby="h-systems"><h2 id="h-systems">{esc(_("System"))}</h2>
+<p class="meta">{esc(bars)}</p>
+{parts["systems"]}
+</section>
+{parts["upcoming"]}
+{parts["past"]}
+</main>
+<footer class="wrap"><p>{esc(_("Prenumerera"))}: <a href="{links["atom"]}">Atom</a> · \
+<a href="{links["json_feed"]}">JSON Feed</a> · \
+<a href="{links["ical"]}">{esc(_("Kalender med planerade avbrott"))}</a> · \
+<a href="{links["api"]}">API</a> · \
+<a href="{links["subscribe"]}">{esc(_("E-post, SMS eller webhook"))}</a>{partner_link}</p>
+<p>{esc(_("Sidan fungerar utan inloggning och utan JavaScript och kan skrivas ut."))}</p></footer>
+</body>
+</html>
+"""
 
 
 def sections(data: dict, *, link_systems: bool) -> dict[str, SafeString]:

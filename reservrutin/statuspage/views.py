@@ -118,19 +118,25 @@ def _links(org: str, system: str | None, combined: bool) -> dict[str, str]:
     }
 
 
-def _page_context(
+def _page_html(
     organisation: Organisation,
     organisations: list[Organisation],
     system: System | None,
     *,
+    lang: str,
     combined: bool = False,
-) -> dict[str, Any]:
-    data = queries.status(organisations, system=system)
-    return {
-        **data,
-        "sections": html.sections(data, link_systems=system is None),
-        "links": _links(organisation.key, system.key if system else None, combined),
-    }
+) -> tuple[bytes, str]:
+    with translation.override(lang):
+        body = html.page(
+            queries.status(organisations, system=system),
+            organisation=organisation,
+            system=system,
+            combined=combined,
+            partners=not combined and _has_partners(organisation),
+            links=_links(organisation.key, system.key if system else None, combined),
+            lang=lang,
+        )
+    return body.encode(), "text/html; charset=utf-8"
 
 
 def page(
@@ -141,16 +147,7 @@ def page(
     return rendered(
         f"page:{lang}:{system_key or ''}",
         [organisation],
-        lambda: _html(
-            "statuspage/page.html",
-            lambda: {
-                "organisation": organisation,
-                "system": system,
-                "partners": _has_partners(organisation),
-                **_page_context(organisation, [organisation], system),
-            },
-            lang,
-        ),
+        lambda: _page_html(organisation, [organisation], system, lang=lang),
     )
 
 
@@ -160,15 +157,7 @@ def combined(organisation: Organisation, *, lang: str = "sv") -> Rendered:
     return rendered(
         f"combined:{lang}",
         organisations,
-        lambda: _html(
-            "statuspage/page.html",
-            lambda: {
-                "organisation": organisation,
-                "combined": True,
-                **_page_context(organisation, organisations, None, combined=True),
-            },
-            lang,
-        ),
+        lambda: _page_html(organisation, organisations, None, lang=lang, combined=True),
     )
 
 
