@@ -3,6 +3,7 @@ worker does not wait for an outage another transaction holds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -123,11 +124,12 @@ class ConcurrentWorkersTest(TransactionTestCase):
             Outage(organisation=org, title=t, started_at=now, created_at=now, status="confirmed")
             for t in ("busy", "free")
         )
-        for outage in (busy, free):  # the busy outage's timer is the older one
+        for outage, due_at in ((busy, now - dt.timedelta(seconds=1)), (free, now)):
+            # The busy outage's timer is the older one: the worker would pick it first.
             Timer.objects.create(
                 outage=outage,
                 key="k",
-                due_at=now,
+                due_at=due_at,
                 actions=[{"create_tasks": [{"what": outage.title}]}],
                 created_at=now,
             )
