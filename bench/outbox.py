@@ -14,7 +14,9 @@ signature valid?) to a file. The database is PostgreSQL.
    arrived. Goal: 0 lost (every dedupe key received at least once) and at most one claimed
    batch duplicated (a worker claims ``OUTBOX_BATCH_SIZE`` messages at a time, ``--batch``).
    The messages the dead worker held are retried when its lease (``WORKER_LEASE_SECONDS``,
-   60 s by default) runs out, so "time to all" of this run includes the lease.
+   60 s by default) runs out, so "time to all" of this run includes the lease. A run ends
+   only when every message arrived and no row is still pending, sending or failed, so the
+   re-sends of a batch the dead worker had already sent are counted as duplicates.
 
 Usage (PostgreSQL on 127.0.0.1:5432, trust auth):
     .venv/bin/python bench/outbox.py [--emails 10000] [--webhooks 1000] [--workers 2]
@@ -246,6 +248,13 @@ def enqueue(emails: int, webhooks: int) -> tuple[dict[str, str], float]:
     return expected, time.time()
 
 
+def settled() -> bool:
+    """No message is waiting, held by a worker or due for a retry."""
+    from reservrutin.notifications.models import OutboxMessage
+
+    return not OutboxMessage.objects.filter(status__in=OutboxMessage.DUE_STATUSES).exists()
+
+
 def read_receipts(*paths: Path) -> list[tuple[float, str, bool]]:
     rows = []
     for path in paths:
@@ -312,7 +321,10 @@ def run(
                 os.killpg(procs[0].pid, signal.SIGKILL)
                 procs[0].wait(timeout=10)
                 killed_at = time.time()
-            if len({r[1] for r in receipts} & expected.keys()) >= total:
+            # Done when every message arrived AND every row is settled: a killed worker's
+            # batch stays `sending` until its lease runs out and is then sent again, so
+            # stopping at the last first receipt would miss those duplicates.
+            if len({r[1] for r in receipts} & expected.keys()) >= total and settled():
                 break
         time.sleep(1)  # a duplicate in flight still arrives
     finally:

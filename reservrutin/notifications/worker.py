@@ -91,6 +91,9 @@ class Outcome:
     result: str  # a DeliveryAttempt.Outcome value
     provider_ref: str = ""
     detail: str = ""
+    #: When the transport returned; the record's time if not known. Outcomes are recorded
+    #: in bulk after the batch, but ``sent_at`` and the backoff count from the send itself.
+    finished_at: dt.datetime | None = None
 
 
 def backoff(attempt: int) -> dt.timedelta:
@@ -179,7 +182,7 @@ def deliver(message: OutboxMessage) -> Outcome:
             if exc.permanent
             else DeliveryAttempt.Outcome.TRANSIENT
         )
-        return Outcome(result, detail=str(exc)[:ERROR_LIMIT])
+        return Outcome(result, detail=str(exc)[:ERROR_LIMIT], finished_at=clock.now())
     except Exception as exc:
         # A bug in a transport must not crash-loop the worker or lose the message:
         # treat it as transient, so it is retried and, if it persists, ends dead and visible.
@@ -187,8 +190,13 @@ def deliver(message: OutboxMessage) -> Outcome:
         return Outcome(
             DeliveryAttempt.Outcome.TRANSIENT,
             detail=f"internt fel: {exc.__class__.__name__}: {exc}"[:ERROR_LIMIT],
+            finished_at=clock.now(),
         )
-    return Outcome(DeliveryAttempt.Outcome.SENT, provider_ref=(reference or "")[:200])
+    return Outcome(
+        DeliveryAttempt.Outcome.SENT,
+        provider_ref=(reference or "")[:200],
+        finished_at=clock.now(),
+    )
 
 
 def _held(batch: Batch, claims: list[Claim]) -> set[int]:
@@ -204,7 +212,8 @@ def _held(batch: Batch, claims: list[Claim]) -> set[int]:
 
 
 def _apply(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> None:
-    """Set the fields step 4 writes on ``message`` (in memory) for ``outcome``."""
+    """Set the fields step 4 writes on ``message`` (in memory) for ``outcome``, which
+    finished at ``now``."""
     message.claim_token = None
     message.claimed_until = None
     if outcome.result == DeliveryAttempt.Outcome.SENT:
@@ -235,14 +244,15 @@ def record(batch: Batch, results: list[tuple[Claim, Outcome]], now: dt.datetime)
         held = _held(batch, [claimed for claimed, _outcome in results])
         mine = []
         for claimed, outcome in results:
+            finished_at = outcome.finished_at or now
             attempt = claimed.attempt
             # The attempt is ours whatever happened to the claim: it did happen.
-            attempt.finished_at = now
+            attempt.finished_at = finished_at
             attempt.outcome = outcome.result
             attempt.detail = outcome.detail
             attempt.provider_ref = outcome.provider_ref
             if claimed.message.id in held:
-                _apply(claimed.message, outcome, now)
+                _apply(claimed.message, outcome, finished_at)
                 mine.append(claimed.message)
         # Keyed on our token as well: the compare-and-set, whatever the lock above did.
         stored = OutboxMessage.objects.filter(claim_token=batch.token).bulk_update(

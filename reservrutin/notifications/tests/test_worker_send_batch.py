@@ -172,6 +172,7 @@ class SlowWorkerTests(OutboxTestCase):
     def test_a_slow_worker_extends_its_lease_before_it_runs_out(self) -> None:
         receiver = self.receiver(default=(204, b""))
         claimable_after_sends = []
+        recorded_after_sends = []
         with time_machine.travel(NOW, tick=False) as traveller:
             for n in range(4):
                 make_message(kind="webhook", recipient=receiver.url, dedupe_key=f"m{n}")
@@ -180,6 +181,7 @@ class SlowWorkerTests(OutboxTestCase):
                 traveller.shift(dt.timedelta(seconds=25))
                 # What another worker could claim right now.
                 claimable_after_sends.append(OutboxMessage.objects.due(clock.now()).count())
+                recorded_after_sends.append(OutboxMessage.objects.filter(status="sent").count())
 
             with self.slow_sends(took_25_seconds):
                 self.assertTrue(send_batch())
@@ -190,16 +192,17 @@ class SlowWorkerTests(OutboxTestCase):
         self.assertEqual(
             set(OutboxMessage.objects.values_list("status", "attempts")), {("sent", 1)}
         )
-        # m0 and m1 were recorded before the lease was extended, m2 and m3 at the end.
-        finished = dict(DeliveryAttempt.objects.values_list("message__dedupe_key", "finished_at"))
+        # Recorded in two goes: m0 and m1 just before the extension, m2 and m3 at the end;
+        # each with the time its own send finished.
+        self.assertEqual(recorded_after_sends, [0, 0, 2, 2])
+        seconds = {
+            key: (sent_at - NOW).total_seconds()
+            for key, sent_at in OutboxMessage.objects.values_list("dedupe_key", "sent_at")
+        }
+        self.assertEqual(seconds, {"m0": 25, "m1": 50, "m2": 75, "m3": 100})
+        finished = DeliveryAttempt.objects.values_list("finished_at", flat=True)
         self.assertEqual(
-            finished,
-            {
-                "m0": NOW + dt.timedelta(seconds=50),
-                "m1": NOW + dt.timedelta(seconds=50),
-                "m2": NOW + dt.timedelta(seconds=100),
-                "m3": NOW + dt.timedelta(seconds=100),
-            },
+            sorted(finished), sorted(OutboxMessage.objects.values_list("sent_at", flat=True))
         )
 
     def test_a_slow_worker_does_not_send_what_another_worker_took_over(self) -> None:
