@@ -13,11 +13,11 @@ confirmed outages (same organisation, system, routine version and scenario). The
 3. the database is read back: lateness of each firing (``fired_at - due_at``), timers fired
    more than once (timeline entries and tasks per timer), timers missed (still pending).
 
-What one firing does (``worker.fire_one``): the indexed due query with
-``FOR UPDATE SKIP LOCKED``, the compare-and-set claim, then one transaction that locks the
-outage row, checks the ``without_prognosis`` condition (the seed timer's; no prognosis is
-set, so every timer fires), marks the timer fired with a conditional UPDATE, parses the
-outage's routine version, writes a TIMER timeline entry and runs the timer's action
+What one firing does (``worker.fire_one``), all in ONE transaction: the indexed due query
+that locks the timer and its outage with ``FOR UPDATE OF … SKIP LOCKED``, a check of the
+``without_prognosis`` condition (the seed timer's; no prognosis is set, so every timer
+fires), the compare-and-set UPDATE that marks the timer fired, a look-up of the outage's
+routine version (parsed once per process), a TIMER timeline entry and the timer's action
 ``create_tasks`` (one ``Task`` row). It publishes no notice and sends no message, so the
 run measures the engine, not the outbox. ``fired_at`` is the ``now`` the worker read at the
 start of ``fire_one``, so lateness excludes the firing's own few milliseconds.
@@ -333,18 +333,13 @@ def explain(outage_ids: list[int], timers: int, spread: float) -> str:
     from django.db import connection, transaction
 
     from reservrutin.lib import clock
-    from reservrutin.outages.models import Timer
+    from reservrutin.outages.worker import due_timers
 
     now = clock.now()
     create_timers(outage_ids, timers, now - dt.timedelta(seconds=spread / 2), spread)
     with connection.cursor() as cur:
         cur.execute("ANALYZE outages_timer")
-    qs = (
-        Timer.objects.due(clock.now())
-        .order_by("due_at", "id")
-        .select_for_update(skip_locked=True)
-        .values_list("id", "claim_token")[:1]
-    )
+    qs = due_timers(clock.now())[:1]
     with transaction.atomic():
         plan = qs.explain(analyze=True, buffers=True)
         sql, params = qs.query.sql_with_params()

@@ -207,6 +207,8 @@ WEBHOOK_SECRET = env.string("WEBHOOK_SECRET", "")
 # --- Workers ---------------------------------------------------------------------------------
 WORKER_IDLE_SECONDS = env.integer("WORKER_IDLE_SECONDS", 2)
 WORKER_LEASE_SECONDS = env.integer("WORKER_LEASE_SECONDS", 60)
+#: How many due outbox messages one sendoutbox worker claims per transaction.
+OUTBOX_BATCH_SIZE = env.integer("OUTBOX_BATCH_SIZE", 50)
 STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
 #: How long a web process trusts its last look at a status page's version (milliseconds).
 STATUSPAGE_FRESH_MS = env.integer("STATUSPAGE_FRESH_MS", 0 if TESTING else 1000)

@@ -1,7 +1,7 @@
 """The outbox: every message Reservrutin sends, and every attempt to deliver it.
 
 The web process and the other apps only *write* rows here (``actions.enqueue_message``, inside
-their own transaction); the ``sendoutbox`` worker (``worker.send_one``) claims due rows and
+their own transaction); the ``sendoutbox`` worker (``worker.send_batch``) claims due rows and
 hands them to a transport. See docs/notifications.md.
 """
 
@@ -112,7 +112,7 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("utgående meddelanden")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The sendoutbox worker (notifications.worker.send_one) finds due messages with
+            # The sendoutbox worker (notifications.worker.send_batch) finds due messages with
             # `status IN (...) AND next_attempt_at <= now ORDER BY next_attempt_at`.
             models.Index(
                 fields=["next_attempt_at"],

@@ -1,24 +1,37 @@
-"""The ``sendoutbox`` worker step: deliver one due outbox message.
+"""The ``sendoutbox`` worker step: deliver a batch of due outbox messages.
 
-The claim protocol (docs/notifications.md, code-habits "Claim protocol"):
+The claim protocol (docs/notifications.md, code-habits "Claim protocol"), one batch at a time:
 
-1. Find a due row. On PostgreSQL ``select_for_update(skip_locked=True)`` in a short
-   transaction spreads concurrent workers over different rows; it is only an optimisation.
-2. Claim it with a conditional UPDATE on (id, the claim token we saw, still due), setting a
-   new token, the lease end and ``attempts + 1``. Proceed only if exactly one row changed:
-   that row count is the guarantee on every database (SQLite has no row locks).
-3. Send **outside any transaction**, through a transport with timeouts.
-4. Record the outcome with a conditional UPDATE keyed on (id, our token): sent; transient →
-   retry at ``next_attempt_at`` with exponential backoff and jitter, dead once
-   ``max_attempts`` is reached; permanent → dead at once.
-5. A worker that dies between 2 and 4 leaves its lease; when it runs out the row is due
-   again and another worker retries it. Delivery is therefore at least once, never lost.
+1. Find up to ``OUTBOX_BATCH_SIZE`` due rows, oldest first. On PostgreSQL
+   ``select_for_update(skip_locked=True)`` spreads concurrent workers over different rows;
+   it is only an optimisation.
+2. Claim them, in the same short transaction, with ONE conditional UPDATE: a row is taken
+   only if it still carries the claim token we read and is still due (lease free or run
+   out). The UPDATE sets one new token for the batch, the lease end and ``attempts + 1``;
+   the rows that carry our token afterwards are our batch. That compare-and-set is the
+   guarantee on every database (SQLite has no row locks). The same transaction creates one
+   ``DeliveryAttempt`` per message.
+3. Send **outside any transaction**, one message after the other, through the transports
+   (which have timeouts; e-mails share the transport's one SMTP connection). A send starts
+   only while at least half the lease is left; otherwise the worker first records what it
+   has sent and extends the lease of the rest with an UPDATE keyed on our token. A message
+   that UPDATE no longer covers was taken over by another worker (or stopped by a person)
+   and is not sent by us: a slow worker never sends what someone else now holds.
+4. Record the outcomes in one transaction: a bulk UPDATE keyed on (id, our token) — sent;
+   transient → retry at ``next_attempt_at`` with exponential backoff and jitter, dead once
+   ``max_attempts`` is reached; permanent → dead at once — and the attempts completed.
+   Each message is judged on its own: one failure does not touch the rest of the batch.
+5. A worker that dies between 2 and 4 leaves its lease; when it runs out the rows are due
+   again and another worker retries them. Delivery is therefore at least once, never lost,
+   and a kill duplicates at most the one batch that worker had sent but not recorded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import operator
 import random
 import uuid
 from dataclasses import dataclass
@@ -39,13 +52,38 @@ BACKOFF_BASE = dt.timedelta(seconds=30)
 BACKOFF_CAP = dt.timedelta(hours=1)
 #: ``last_error`` and ``DeliveryAttempt.detail`` keep this much of an error text.
 ERROR_LIMIT = 2000
+#: A send starts only while at least this share of the lease is left (step 3), so a send
+#: that takes up to half the lease still ends before the lease does.
+RENEW_WHEN_LEFT = 0.5
+
+#: What step 4 writes on a message and on its attempt.
+MESSAGE_RESULT_FIELDS = [
+    "status",
+    "sent_at",
+    "next_attempt_at",
+    "provider_ref",
+    "last_error",
+    "claim_token",
+    "claimed_until",
+]
+ATTEMPT_RESULT_FIELDS = ["finished_at", "outcome", "detail", "provider_ref"]
 
 
 @dataclass(frozen=True)
 class Claim:
+    """One claimed message and the attempt row its claim created."""
+
     message: OutboxMessage
-    token: uuid.UUID
     attempt: DeliveryAttempt
+
+
+@dataclass
+class Batch:
+    """The messages one worker holds under one claim token until ``claimed_until``."""
+
+    token: uuid.UUID
+    claimed_until: dt.datetime
+    claims: list[Claim]
 
 
 @dataclass(frozen=True)
@@ -53,6 +91,9 @@ class Outcome:
     result: str  # a DeliveryAttempt.Outcome value
     provider_ref: str = ""
     detail: str = ""
+    #: When the transport returned; the record's time if not known. Outcomes are recorded
+    #: in bulk after the batch, but ``sent_at`` and the backoff count from the send itself.
+    finished_at: dt.datetime | None = None
 
 
 def backoff(attempt: int) -> dt.timedelta:
@@ -64,22 +105,34 @@ def backoff(attempt: int) -> dt.timedelta:
 
 
 def lease() -> dt.timedelta:
-    """How long a claim lasts. Must exceed the slowest send (SMTP and HTTP timeouts)."""
+    """How long a claim lasts. A send starts only while half of it is left (step 3), so it
+    must exceed twice the slowest send (SMTP and HTTP timeouts)."""
     return dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
 
-def claim(message_id: int, seen_token: uuid.UUID | None, now: dt.datetime) -> uuid.UUID | None:
-    """Step 2: compare-and-set. Returns our new token, or None if another worker won.
+def batch_size() -> int:
+    return max(1, settings.OUTBOX_BATCH_SIZE)
 
-    ``seen_token`` is the token we read in step 1 (None for a row nobody holds); if anyone
-    claimed the row since, the token differs and nothing is updated.
+
+def claim(seen: list[tuple[int, uuid.UUID | None]], now: dt.datetime) -> uuid.UUID | None:
+    """Step 2: compare-and-set on every row of ``seen`` at once. Returns our new token if
+    we won at least one row (the rows now carrying it), or None if other workers won all.
+
+    ``seen`` holds (id, the claim token we read in step 1): None for a row nobody holds,
+    a dead worker's token for a row whose lease ran out. If anyone claimed a row since,
+    its token differs and that row is not updated.
     """
+    if not seen:
+        return None
+    free = [message_id for message_id, token in seen if token is None]
+    same_token = [Q(id=message_id, claim_token=token) for message_id, token in seen if token]
+    if free:
+        same_token.append(Q(id__in=free, claim_token__isnull=True))
     token = uuid.uuid4()
     claimed_until = now + lease()
     updated = OutboxMessage.objects.filter(
+        functools.reduce(operator.or_, same_token),
         Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
-        id=message_id,
-        claim_token=seen_token,
         status__in=OutboxMessage.DUE_STATUSES,
         next_attempt_at__lte=now,
     ).update(
@@ -90,32 +143,37 @@ def claim(message_id: int, seen_token: uuid.UUID | None, now: dt.datetime) -> uu
         next_attempt_at=claimed_until,
         attempts=F("attempts") + 1,
     )
-    return token if updated == 1 else None
+    return token if updated else None
 
 
-def claim_next(now: dt.datetime) -> tuple[bool, Claim | None]:
-    """Steps 1 and 2 in one short transaction. Returns (found a due row?, our claim or None
-    when another worker claimed that row first)."""
+def claim_batch(now: dt.datetime, limit: int | None = None) -> tuple[bool, Batch | None]:
+    """Steps 1 and 2 in one short transaction. Returns (found due rows?, our batch, or None
+    when other workers claimed all of them first)."""
     with transaction.atomic():
         due = OutboxMessage.objects.due(now).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        row = due.values_list("id", "claim_token").first()
-        if row is None:
+        seen = list(due.values_list("id", "claim_token")[: limit or batch_size()])
+        if not seen:
             return False, None
-        message_id, seen_token = row
-        token = claim(message_id, seen_token, now)
+        token = claim(seen, now)
         if token is None:
             return True, None
-        message = OutboxMessage.objects.get(id=message_id)
-        attempt = DeliveryAttempt.objects.create(
-            message=message, number=message.attempts, started_at=now
+        order = {message_id: n for n, (message_id, _token) in enumerate(seen)}
+        messages = sorted(
+            OutboxMessage.objects.filter(id__in=list(order), claim_token=token),
+            key=lambda message: order[message.id],
         )
-    return True, Claim(message=message, token=token, attempt=attempt)
+        attempts = DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(message=message, number=message.attempts, started_at=now)
+            for message in messages
+        )
+    claims = [Claim(message=m, attempt=a) for m, a in zip(messages, attempts, strict=True)]
+    return True, Batch(token=token, claimed_until=now + lease(), claims=claims)
 
 
 def deliver(message: OutboxMessage) -> Outcome:
-    """Step 3: hand the message to its transport; never raises."""
+    """Step 3 for one message: hand it to its transport; never raises."""
     try:
         reference = get_transport(message.kind).send(message)
     except TransportError as exc:
@@ -124,7 +182,7 @@ def deliver(message: OutboxMessage) -> Outcome:
             if exc.permanent
             else DeliveryAttempt.Outcome.TRANSIENT
         )
-        return Outcome(result, detail=str(exc)[:ERROR_LIMIT])
+        return Outcome(result, detail=str(exc)[:ERROR_LIMIT], finished_at=clock.now())
     except Exception as exc:
         # A bug in a transport must not crash-loop the worker or lose the message:
         # treat it as transient, so it is retried and, if it persists, ends dead and visible.
@@ -132,72 +190,142 @@ def deliver(message: OutboxMessage) -> Outcome:
         return Outcome(
             DeliveryAttempt.Outcome.TRANSIENT,
             detail=f"internt fel: {exc.__class__.__name__}: {exc}"[:ERROR_LIMIT],
+            finished_at=clock.now(),
         )
-    return Outcome(DeliveryAttempt.Outcome.SENT, provider_ref=(reference or "")[:200])
+    return Outcome(
+        DeliveryAttempt.Outcome.SENT,
+        provider_ref=(reference or "")[:200],
+        finished_at=clock.now(),
+    )
 
 
-def record(claimed: Claim, outcome: Outcome, now: dt.datetime) -> bool:
-    """Step 4: store the outcome if we still hold the claim. Returns False if our lease ran
-    out and another worker took the message over (its outcome will be recorded instead)."""
-    message = claimed.message
-    done = {"claim_token": None, "claimed_until": None}
+def _held(batch: Batch, claims: list[Claim]) -> set[int]:
+    """The ids among ``claims`` that still carry our token, locked until the transaction
+    ends so nobody can take them between this read and our UPDATE (in id order, so two
+    transactions never wait on each other crosswise)."""
+    return set(
+        OutboxMessage.objects.select_for_update()
+        .filter(id__in=[c.message.id for c in claims], claim_token=batch.token)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def _apply(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> None:
+    """Set the fields step 4 writes on ``message`` (in memory) for ``outcome``, which
+    finished at ``now``."""
+    message.claim_token = None
+    message.claimed_until = None
     if outcome.result == DeliveryAttempt.Outcome.SENT:
-        fields = {
-            **done,
-            "status": OutboxMessage.Status.SENT,
-            "sent_at": now,
-            "next_attempt_at": None,
-            "provider_ref": outcome.provider_ref,
-            "last_error": "",
-        }
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = now
+        message.next_attempt_at = None
+        message.provider_ref = outcome.provider_ref
+        message.last_error = ""
     elif outcome.result == DeliveryAttempt.Outcome.TRANSIENT and (
         message.attempts < message.max_attempts
     ):
-        fields = {
-            **done,
-            "status": OutboxMessage.Status.FAILED,
-            "next_attempt_at": now + backoff(message.attempts),
-            "last_error": outcome.detail,
-        }
+        message.status = OutboxMessage.Status.FAILED
+        message.next_attempt_at = now + backoff(message.attempts)
+        message.last_error = outcome.detail
     else:
-        fields = {
-            **done,
-            "status": OutboxMessage.Status.DEAD,
-            "next_attempt_at": None,
-            "last_error": outcome.detail,
-        }
+        message.status = OutboxMessage.Status.DEAD
+        message.next_attempt_at = None
+        message.last_error = outcome.detail
+
+
+def record(batch: Batch, results: list[tuple[Claim, Outcome]], now: dt.datetime) -> int:
+    """Step 4 for ``results``, in one transaction. Returns how many outcomes were stored:
+    one whose message we no longer hold (our lease ran out and another worker took it) is
+    logged and left alone; that worker records its own."""
+    if not results:
+        return 0
     with transaction.atomic():
-        updated = OutboxMessage.objects.filter(id=message.id, claim_token=claimed.token).update(
-            **fields
+        held = _held(batch, [claimed for claimed, _outcome in results])
+        mine = []
+        for claimed, outcome in results:
+            finished_at = outcome.finished_at or now
+            attempt = claimed.attempt
+            # The attempt is ours whatever happened to the claim: it did happen.
+            attempt.finished_at = finished_at
+            attempt.outcome = outcome.result
+            attempt.detail = outcome.detail
+            attempt.provider_ref = outcome.provider_ref
+            if claimed.message.id in held:
+                _apply(claimed.message, outcome, finished_at)
+                mine.append(claimed.message)
+        # Keyed on our token as well: the compare-and-set, whatever the lock above did.
+        stored = OutboxMessage.objects.filter(claim_token=batch.token).bulk_update(
+            mine, MESSAGE_RESULT_FIELDS
         )
-        # The attempt is ours whatever happened to the claim: it did happen.
-        DeliveryAttempt.objects.filter(id=claimed.attempt.id).update(
-            finished_at=now,
-            outcome=outcome.result,
-            detail=outcome.detail,
-            provider_ref=outcome.provider_ref,
+        DeliveryAttempt.objects.bulk_update(
+            [claimed.attempt for claimed, _outcome in results], ATTEMPT_RESULT_FIELDS
         )
-    if updated != 1:
-        log.warning(
-            "lost the claim on message %s before recording %s", message.code, outcome.result
+    for claimed, outcome in results:
+        if claimed.message.id not in held:
+            log.warning(
+                "lost the claim on message %s before recording %s",
+                claimed.message.code,
+                outcome.result,
+            )
+    return stored
+
+
+def renew(batch: Batch, claims: list[Claim], now: dt.datetime) -> list[Claim]:
+    """Step 3's lease check: extend the lease of the unsent ``claims`` and return those it
+    covers. Keyed on our token only: while the token is unchanged nobody else has claimed
+    the row (a claim replaces the token), so even a lease that just ran out is still ours
+    to extend. A row someone took over or stopped in the meantime is dropped, unsent."""
+    claimed_until = now + lease()
+    with transaction.atomic():
+        held = _held(batch, claims)
+        OutboxMessage.objects.filter(id__in=held, claim_token=batch.token).update(
+            claimed_until=claimed_until, next_attempt_at=claimed_until
         )
-    return updated == 1
+    batch.claimed_until = claimed_until
+    for claimed in claims:
+        if claimed.message.id not in held:
+            log.warning("message %s was taken over before we sent it", claimed.message.code)
+    return [claimed for claimed in claims if claimed.message.id in held]
+
+
+def send_claimed(batch: Batch) -> None:
+    """Steps 3 and 4 for a claimed batch: send each message while the lease allows, record
+    the outcomes."""
+    unsent = list(batch.claims)
+    results: list[tuple[Claim, Outcome]] = []
+    while unsent:
+        now = clock.now()
+        if batch.claimed_until - now < lease() * RENEW_WHEN_LEFT:
+            # Before the lease gets short: store what is done, then extend the rest.
+            record(batch, results, now)
+            results = []
+            unsent = renew(batch, unsent, now)
+            continue
+        claimed = unsent.pop(0)
+        outcome = deliver(claimed.message)
+        results.append((claimed, outcome))
+        if outcome.result != DeliveryAttempt.Outcome.SENT:
+            log.info(
+                "message %s (%s) attempt %s: %s: %s",
+                claimed.message.code,
+                claimed.message.kind,
+                claimed.message.attempts,
+                outcome.result,
+                outcome.detail,
+            )
+    record(batch, results, clock.now())
+
+
+def send_batch(limit: int | None = None) -> bool:
+    """Claim up to ``limit`` (``OUTBOX_BATCH_SIZE``) due messages, send them and record the
+    outcomes. Returns True if there was work (call again at once)."""
+    found, batch = claim_batch(clock.now(), limit)
+    if batch is not None:
+        send_claimed(batch)
+    return found
 
 
 def send_one() -> bool:
-    """Deliver one due message. Returns True if there was work (call again at once)."""
-    found, claimed = claim_next(clock.now())
-    if claimed is None:
-        return found
-    outcome = deliver(claimed.message)
-    record(claimed, outcome, clock.now())
-    if outcome.result != DeliveryAttempt.Outcome.SENT:
-        log.info(
-            "message %s (%s) attempt %s: %s: %s",
-            claimed.message.code,
-            claimed.message.kind,
-            claimed.message.attempts,
-            outcome.result,
-            outcome.detail,
-        )
-    return True
+    """Deliver at most one due message (a batch of one). Returns True if there was work."""
+    return send_batch(limit=1)

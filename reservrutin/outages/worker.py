@@ -1,22 +1,30 @@
 """The ``runtimers`` worker steps: fire one due timer, escalate one unacknowledged group.
 
-The claim protocol (code-habits "Claim protocol", docs/outages.md):
+The claim protocol (code-habits "Claim protocol", docs/outages.md). A timer is claimed and
+fired in ONE transaction, because firing does no external I/O (messages are outbox rows,
+delivered by ``sendoutbox``):
 
-1. Find a due row with one indexed query (partial indexes ``timer_due`` and
-   ``escalation_due``). On PostgreSQL ``select_for_update(skip_locked=True)`` in a short
-   transaction spreads concurrent workers over different rows; only an optimisation.
-2. Claim it with a conditional UPDATE on (id, not fired, the claim token we saw, lease free
-   or expired), setting a new token, the lease end and ``attempts + 1``. Proceed only if one
-   row changed: that row count is the guarantee on every database.
-3. In ONE transaction: mark the row fired (again conditional on our token, so a worker
-   whose lease ran out cannot fire it a second time), run its actions, write the timeline
-   entry and outbox rows, and insert the next row (a re-armed timer, the next escalation
-   level). There is no external I/O here: messages are outbox rows, delivered by
-   ``sendoutbox``.
-4. A worker killed between 2 and 3 leaves its lease; when it runs out another worker
-   takes the row. Because 3 is one transaction, a timer fires exactly once.
-5. If running a row fails, its ``due_at`` moves forward, the error is logged and re-raised:
-   one bad row cannot crash-loop the worker.
+1. Find the oldest due timer with one indexed query (partial index ``timer_due``). On
+   PostgreSQL ``select_for_update(skip_locked=True, of=(timer, outage))`` locks the timer
+   and its outage in the same statement and skips any pair another transaction holds, so
+   concurrent workers never wait on each other (nor on a person editing the outage, which
+   would otherwise wait on us in the opposite order). Only an optimisation.
+2. In the same transaction, mark the timer fired (or skipped) with a conditional UPDATE on
+   (id, not fired, the claim token we saw, lease free or expired), counting
+   ``attempts + 1``. Proceed only if one row changed: that row count is the guarantee on
+   every database (SQLite has no row locks; its IMMEDIATE transactions serialise writers).
+   The token and lease conditions keep honouring a lease taken with ``claim_timer``.
+3. Still in that transaction: run the timer's actions, write the timeline entry and outbox
+   rows, and insert the next row (a re-armed timer). A worker killed at any point rolls
+   the whole transaction back, so the timer is due again at once and fires exactly once;
+   no lease has to run out first.
+4. If running a row fails, the transaction rolls back, then its ``due_at`` moves forward,
+   the error is logged and re-raised: one bad row cannot crash-loop the worker.
+
+Escalations still use the split protocol: find and claim with a lease (``_find`` +
+``claim_escalation``), then run in a transaction keyed on the token (``run_escalation``);
+a worker killed in between leaves its lease, and another worker takes the row when it runs
+out. ``claim_timer`` + ``run_timer`` are the same split protocol for a timer.
 """
 
 from __future__ import annotations
@@ -24,10 +32,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from reservrutin.lib import clock
 from reservrutin.outages import actions
@@ -44,7 +53,7 @@ def lease() -> dt.timedelta:
 
 
 def _find(queryset: object) -> tuple[int, uuid.UUID | None] | None:
-    """Step 1 in a short transaction of its own."""
+    """Step 1 of the split protocol (escalations), in a short transaction of its own."""
     with transaction.atomic():
         qs = queryset
         if connection.features.has_select_for_update_skip_locked:
@@ -53,7 +62,9 @@ def _find(queryset: object) -> tuple[int, uuid.UUID | None] | None:
 
 
 def claim_timer(timer_id: int, seen_token: uuid.UUID | None, now: dt.datetime) -> uuid.UUID | None:
-    """Step 2 for a timer: compare-and-set. Our new token, or None if another worker won."""
+    """The split protocol's claim for a timer: compare-and-set with a lease. Our new token,
+    or None if another worker won. ``fire_one`` leaves a timer alone while such a lease
+    lives."""
     token = uuid.uuid4()
     updated = Timer.objects.filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
@@ -65,9 +76,27 @@ def claim_timer(timer_id: int, seen_token: uuid.UUID | None, now: dt.datetime) -
     return token if updated == 1 else None
 
 
+def _fire(timer: Timer, outage: Outage, now: dt.datetime, claim: Q, **counted: Any) -> str:
+    """Fire or skip ``timer`` in the caller's transaction, with ``outage`` locked, if the
+    row still matches ``claim`` (the compare-and-set). "fired", "skipped" or "lost"."""
+    reason = actions.skip_reason(timer, outage, at=now)
+    fields = {"fired_at": now} if reason is None else {"skipped_at": now, "skip_reason": reason}
+    won = Timer.objects.filter(
+        claim, id=timer.id, fired_at__isnull=True, skipped_at__isnull=True
+    ).update(claim_token=None, claimed_until=None, **fields, **counted)
+    if won != 1:
+        return "lost"
+    if reason is None:
+        actions.apply_timer(timer, outage, at=now)
+        return "fired"
+    actions.rearm_timer(timer, outage, at=now, reason=reason)
+    return "skipped"
+
+
 def run_timer(timer_id: int, token: uuid.UUID, now: dt.datetime) -> str:
-    """Step 3 for a claimed timer, in one transaction: "fired", "skipped" or "lost" (our
-    lease ran out and another worker took the row)."""
+    """Step 3 of the split protocol for a timer claimed with ``claim_timer``, in one
+    transaction: "fired", "skipped" or "lost" (our lease ran out and another worker took
+    the row)."""
     with transaction.atomic():
         timer = Timer.objects.get(id=timer_id)
         outage = (
@@ -75,38 +104,61 @@ def run_timer(timer_id: int, token: uuid.UUID, now: dt.datetime) -> str:
             .select_related("organisation")
             .get(pk=timer.outage_id)
         )
-        reason = actions.skip_reason(timer, outage, at=now)
-        fields = {"fired_at": now} if reason is None else {"skipped_at": now, "skip_reason": reason}
-        won = Timer.objects.filter(
-            id=timer_id, claim_token=token, fired_at__isnull=True, skipped_at__isnull=True
-        ).update(claim_token=None, claimed_until=None, **fields)
-        if won != 1:
-            return "lost"
-        if reason is None:
-            actions.apply_timer(timer, outage, at=now)
-            return "fired"
-        actions.rearm_timer(timer, outage, at=now, reason=reason)
-        return "skipped"
+        return _fire(timer, outage, now, Q(claim_token=token))
+
+
+def due_timers(now: dt.datetime) -> QuerySet[Timer]:
+    """Step 1's query: due timers, oldest first, with their outage (and organisation)
+    loaded; on PostgreSQL each timer and its outage locked until the transaction ends,
+    skipping pairs another transaction holds.
+
+    Ordered by ``due_at`` alone, which the partial index ``timer_due`` returns in order, so
+    the join stops at the first pair it can lock. A tie-break on ``id`` would make
+    PostgreSQL join and sort every due row sharing the oldest ``due_at`` on every call: a
+    burst of 10,000 timers due at the same instant then fired at 20/s instead of ~70/s
+    (docs/benchmarks.md). Ties come in index order, in practice the order of insertion.
+    """
+    due = Timer.objects.due(now).select_related("outage__organisation").order_by("due_at")
+    if connection.features.has_select_for_update_skip_locked:
+        of = ("self", "outage") if connection.features.has_select_for_update_of else ()
+        due = due.select_for_update(skip_locked=True, of=of)
+    return due
+
+
+def _lock_due_timer(now: dt.datetime) -> Timer | None:
+    """Step 1: the oldest due timer we can lock (with its outage), or None."""
+    return due_timers(now).first()
 
 
 def fire_one() -> bool:
-    """Fire (or skip and re-arm) one due timer. Returns whether there was work."""
+    """Claim and fire (or skip and re-arm) one due timer in one transaction. Returns
+    whether there was work."""
     now = clock.now()
-    found = _find(Timer.objects.due(now).order_by("due_at", "id"))
-    if found is None:
-        return False
-    timer_id, seen = found
-    token = claim_timer(timer_id, seen, now)
-    if token is None:
-        return True  # another worker won this row; there may be more
+    timer: Timer | None = None
     try:
-        run_timer(timer_id, token, now)
+        with transaction.atomic():
+            timer = _lock_due_timer(now)
+            if timer is None:
+                return False
+            # Still the token we read and no live lease: nobody else holds the row.
+            claim = Q(claim_token=timer.claim_token) & (
+                Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+            )
+            _fire(timer, timer.outage, now, claim, attempts=F("attempts") + 1)
     except Exception as exc:
-        log.exception("timer %s failed; retrying in %s", timer_id, RETRY_DELAY)
-        Timer.objects.filter(id=timer_id, claim_token=token).update(
+        if timer is None:
+            raise  # the due query itself failed: nothing to push forward
+        log.exception("timer %s failed; retrying in %s", timer.id, RETRY_DELAY)
+        Timer.objects.filter(
+            id=timer.id,
+            claim_token=timer.claim_token,
+            fired_at__isnull=True,
+            skipped_at__isnull=True,
+        ).update(
             due_at=now + RETRY_DELAY,
             claim_token=None,
             claimed_until=None,
+            attempts=F("attempts") + 1,
             last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
         )
         raise

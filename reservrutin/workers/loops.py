@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.utils.module_loading import import_string
 
 LOOPS: dict[str, str] = {
-    "sendoutbox": "reservrutin.notifications.worker.send_one",
+    "sendoutbox": "reservrutin.notifications.worker.send_batch",
     "runtimers": "reservrutin.outages.worker.fire_one",
     "escalations": "reservrutin.outages.worker.escalate_one",
     "mirrorstatus": "reservrutin.statuspage.worker.mirror_one",

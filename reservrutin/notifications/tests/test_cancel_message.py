@@ -8,7 +8,7 @@ from reservrutin.audit.models import AuditEvent
 from reservrutin.notifications.actions import MessageStateError, cancel_message
 from reservrutin.notifications.models import OutboxMessage
 from reservrutin.notifications.tests.helpers import OutboxTestCase, make_message
-from reservrutin.notifications.worker import claim, send_one
+from reservrutin.notifications.worker import claim_batch, send_one
 from reservrutin.test import make_user
 
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
@@ -29,6 +29,6 @@ class CancelMessageTests(OutboxTestCase):
 
     def test_it_cannot_stop_a_message_being_sent(self) -> None:
         message = make_message()
-        claim(message.id, None, NOW)
+        claim_batch(NOW)
         with self.assertRaises(MessageStateError):
             cancel_message(message, by=self.admin)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.test import SimpleTestCase
 
-from reservrutin.notifications.worker import send_one
+from reservrutin.notifications.worker import send_batch
 from reservrutin.workers import loops
 
 
 class LoopsRegistryTests(SimpleTestCase):
     def test_it_registers_sendoutbox(self) -> None:
-        self.assertIs(loops.load(["sendoutbox"])["sendoutbox"], send_one)
+        self.assertIs(loops.load(["sendoutbox"])["sendoutbox"], send_batch)

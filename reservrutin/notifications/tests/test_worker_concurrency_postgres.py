@@ -9,20 +9,24 @@ from django.db import connection, transaction
 from django.test import TransactionTestCase, override_settings
 
 from reservrutin.notifications.actions import enqueue_message
-from reservrutin.notifications.models import OutboxMessage
+from reservrutin.notifications.models import DeliveryAttempt, OutboxMessage
 from reservrutin.notifications.tests.helpers import WEBHOOK_SECRET, Receiver
 from reservrutin.notifications.transports import base
-from reservrutin.notifications.worker import send_one
+from reservrutin.notifications.worker import send_batch
 
 MESSAGES = 40
 WORKERS = 4
+#: Small batches, so the workers' batches interleave over the 40 rows.
+BATCH = 5
 
 
 @pytest.mark.postgres_only
 @unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL row locks")
-@override_settings(OUTBOUND_ALLOW=["127.0.0.1/32"], WEBHOOK_SECRET=WEBHOOK_SECRET)
+@override_settings(
+    OUTBOUND_ALLOW=["127.0.0.1/32"], WEBHOOK_SECRET=WEBHOOK_SECRET, OUTBOX_BATCH_SIZE=BATCH
+)
 class ConcurrentWorkersTests(TransactionTestCase):
-    def test_it_delivers_each_message_exactly_once_with_concurrent_workers(self) -> None:
+    def test_concurrent_workers_claim_disjoint_batches_and_send_each_message_once(self) -> None:
         base.reset()
         receiver = Receiver().start()
         self.addCleanup(receiver.stop)
@@ -41,7 +45,7 @@ class ConcurrentWorkersTests(TransactionTestCase):
                 # Bounded: no worker can need more steps than there are messages, plus
                 # the lost races it is told about.
                 for _ in range(MESSAGES * 2):
-                    if not send_one():
+                    if not send_batch():
                         break
             except BaseException as exc:  # surfaced in the main thread below
                 errors.append(exc)
@@ -58,3 +62,5 @@ class ConcurrentWorkersTests(TransactionTestCase):
         delivered = Counter(request.headers["webhook-id"] for request in receiver.requests)
         self.assertEqual(delivered, Counter({f"m{n}": 1 for n in range(MESSAGES)}))
         self.assertEqual(OutboxMessage.objects.filter(status="sent", attempts=1).count(), MESSAGES)
+        # Every claim was a batch of its own: no message has two attempts.
+        self.assertEqual(DeliveryAttempt.objects.filter(number=1, outcome="sent").count(), MESSAGES)

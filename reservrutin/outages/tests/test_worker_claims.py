@@ -1,11 +1,15 @@
 """The claim protocol of the runtimers worker: two workers racing for one due timer, a
-worker killed mid-step, a failing row that must not crash-loop."""
+worker killed mid-step, a failing row that must not crash-loop, claim and fire in one
+transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from unittest import mock
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reservrutin.lib import clock
 from reservrutin.outages import worker
@@ -49,14 +53,15 @@ class ClaimTest(BaseTestCase):
         """Worker A finds the row; worker B claims it first; A's fire_one reports work
         found but does nothing (as hc's test_it_handles_concurrent_delete)."""
         with at(10):
-            real_find = worker._find
+            real_find = worker._lock_due_timer
 
-            def find_then_lose(qs: object) -> object:
-                found = real_find(qs)
-                worker.claim_timer(self.timer.id, None, clock.now())  # worker B
+            def find_then_lose(now: dt.datetime) -> Timer | None:
+                found = real_find(now)
+                # Worker B (on SQLite, or through the split protocol) claims it first.
+                worker.claim_timer(self.timer.id, None, now)
                 return found
 
-            with mock.patch.object(worker, "_find", find_then_lose):
+            with mock.patch.object(worker, "_lock_due_timer", find_then_lose):
                 self.assertTrue(worker.fire_one())
         self.timer.refresh_from_db()
         self.assertIsNone(self.timer.fired_at)
@@ -100,3 +105,36 @@ class ClaimTest(BaseTestCase):
             self.assertTrue(worker.fire_one())
         self.timer.refresh_from_db()
         self.assertIsNotNone(self.timer.fired_at)
+
+    def test_it_claims_and_fires_a_timer_in_one_transaction(self) -> None:
+        with at(10), CaptureQueriesContext(connection) as queries:
+            self.assertTrue(worker.fire_one())
+        # Inside the test's transaction each atomic block is a savepoint: exactly one.
+        savepoints = [q["sql"] for q in queries if q["sql"].startswith("SAVEPOINT")]
+        self.assertEqual(len(savepoints), 1)
+        self.timer.refresh_from_db()
+        self.assertEqual(self.timer.fired_at, local(10))
+        self.assertEqual(self.timer.attempts, 1)
+        self.assertIsNone(self.timer.claim_token)
+        self.assertEqual(Task.objects.filter(outage=self.outage).count(), 1)
+
+    def test_a_worker_killed_mid_firing_leaves_the_timer_due_at_once(self) -> None:
+        """Claim and firing share one transaction: a worker that dies inside it leaves
+        nothing behind, so no lease has to run out before another worker fires it."""
+
+        class Killed(BaseException):
+            """Stands in for SIGKILL: not an Exception, so no error handling runs."""
+
+        with at(10):
+            with (
+                mock.patch("reservrutin.outages.actions.apply_timer", side_effect=Killed),
+                self.assertRaises(Killed),
+            ):
+                worker.fire_one()
+            self.timer.refresh_from_db()
+            self.assertIsNone(self.timer.fired_at)
+            self.assertEqual((self.timer.claim_token, self.timer.attempts), (None, 0))
+            self.assertTrue(worker.fire_one())  # the next worker, at the same instant
+        self.timer.refresh_from_db()
+        self.assertEqual(self.timer.fired_at, local(10))
+        self.assertEqual(Task.objects.filter(outage=self.outage).count(), 1)

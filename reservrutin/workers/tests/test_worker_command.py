@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from unittest import mock
 
 import time_machine
@@ -14,6 +15,8 @@ from django.test import TestCase
 from reservrutin.workers import loops
 from reservrutin.workers.actions import stale_heartbeats
 from reservrutin.workers.models import WorkerHeartbeat
+
+COMMAND = "reservrutin.workers.management.commands.worker"
 
 
 class WorkerCommandTests(TestCase):
@@ -59,6 +62,29 @@ class WorkerCommandTests(TestCase):
             call_command("worker", "--once", stdout=io.StringIO())
         self.assertEqual(ran, [1])
         self.assertEqual(WorkerHeartbeat.objects.count(), 1)
+
+    def test_a_busy_loop_hands_over_to_the_next_after_its_time_slice(self) -> None:
+        """A long outbox drain (each step a whole batch) must not hold back due timers."""
+        ran: list[str] = []
+
+        def outbox() -> bool:
+            ran.append("outbox")
+            return True  # always more work
+
+        def timers() -> bool:
+            ran.append("timers")
+            return False
+
+        # Each look at the slice clock is one second later than the one before.
+        fake_time = mock.Mock(monotonic=mock.Mock(side_effect=itertools.count()))
+        with (
+            mock.patch.object(loops, "load", return_value={"outbox": outbox, "timers": timers}),
+            mock.patch(f"{COMMAND}.time", fake_time),
+            mock.patch(f"{COMMAND}.SLICE_SECONDS", 2.0),
+        ):
+            call_command("worker", "--once", stdout=io.StringIO())
+        # Two outbox steps fill the 2 s slice (far below MAX_BATCH); then the timers run.
+        self.assertEqual(ran, ["outbox", "outbox", "timers"])
 
     def test_it_refuses_an_unknown_loop(self) -> None:
         with self.assertRaises(CommandError):

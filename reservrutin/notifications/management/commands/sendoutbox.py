@@ -1,7 +1,7 @@
 """``manage.py sendoutbox``: the loop that delivers outbox messages.
 
 Only the loop lives here: signals, idling and the heartbeat. The work is
-``notifications.worker.send_one``, which the combined ``worker`` command also runs.
+``notifications.worker.send_batch``, which the combined ``worker`` command also runs.
 Any number of copies may run; the claim protocol keeps each delivery to one worker.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -20,9 +21,9 @@ from reservrutin.notifications import worker
 from reservrutin.notifications.transports.base import reset as reset_transports
 from reservrutin.workers.actions import beat
 
-#: Messages sent before the heartbeat is written again (so a long queue cannot make a
-#: busy worker look dead).
-MAX_BATCH = 100
+#: A busy worker writes its heartbeat again after at most this many seconds of batches
+#: (checked between batches), so a long queue cannot make it look dead.
+HEARTBEAT_SECONDS = 10.0
 
 
 class Command(BaseCommand):
@@ -35,20 +36,24 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            # Finish the message in hand, then stop: a send is never cut off mid-way.
+            # Finish the batch in hand, then stop: a send is never cut off mid-way, and the
+            # outcomes are recorded (otherwise the batch would be sent again after its lease).
             signal.signal(sig, lambda *_: stop.set())
         started_at = clock.now()
-        sent = 0
+        batches = 0
         self.stdout.write("sendoutbox: started")
         try:
             while not stop.is_set():
                 close_old_connections()
                 found = 0
-                for _ in range(MAX_BATCH):
-                    if stop.is_set() or not worker.send_one():
+                # Wall-clock seconds for the heartbeat rhythm only (monotonic: immune to
+                # clock changes); deciding what is due always uses clock.now().
+                since = time.monotonic()
+                while not stop.is_set() and time.monotonic() - since < HEARTBEAT_SECONDS:
+                    if not worker.send_batch():
                         break
                     found += 1
-                sent += found
+                batches += found
                 beat(options["name"], loops=["sendoutbox"], started_at=started_at)
                 if options["once"] and not found:
                     break
@@ -56,4 +61,4 @@ class Command(BaseCommand):
                     stop.wait(settings.WORKER_IDLE_SECONDS)
         finally:
             reset_transports()  # closes the kept SMTP connection
-        self.stdout.write(f"sendoutbox: stopped after {sent} message(s)")
+        self.stdout.write(f"sendoutbox: stopped after {batches} batch(es)")

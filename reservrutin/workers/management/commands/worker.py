@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,10 @@ from reservrutin.workers import loops
 from reservrutin.workers.actions import beat
 
 MAX_BATCH = 100
+#: A loop that keeps finding work hands over to the next loop after this many seconds
+#: (checked between steps), so a long outbox drain (a step sends a whole batch) cannot
+#: hold back due timers and escalations for long.
+SLICE_SECONDS = 2.0
 logger = logging.getLogger(__name__)
 
 
@@ -49,9 +54,11 @@ class Command(BaseCommand):
                 close_old_connections()
             found = 0
             for name, step in steps.items():
+                # Monotonic: only the slice's length, never what is due (clock.now()).
+                slice_ends = time.monotonic() + SLICE_SECONDS
                 for _ in range(MAX_BATCH):
                     try:
-                        if stop.is_set() or not step():
+                        if stop.is_set() or time.monotonic() > slice_ends or not step():
                             break
                     except Exception:
                         # A step that fails has already pushed its row forward (see each
