@@ -18,6 +18,10 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+    # Threads per worker process. Renders are CPU-bound and share the process's GIL: on two
+    # cores, two threads answered uncached status pages ~20 % faster than four
+    # (docs/benchmarks.md), and still let a slow PDF run beside a page.
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
     args = parser.parse_args(argv)
     from granian import Granian
     from granian.constants import Interfaces
@@ -28,7 +32,7 @@ def serve(argv: list[str]) -> int:
         port=args.port,
         interface=Interfaces.WSGI,
         workers=args.workers,
-        blocking_threads=4,
+        blocking_threads=args.threads,
         backpressure=128,
     ).serve()
     return 0
