@@ -40,6 +40,9 @@ def test_it_publishes_a_notice_that_appears_on_the_public_page(browser_page) -> 
     assert page.get_by_role("heading", name="Aktuell driftinformation").is_visible()
     assert "Lifecare går inte att nå" in page.content()
     browser_page.goto("/status/soderkoping/en/")
+    # The widget an intranet shows in an iframe passes axe too (landmarks included).
+    browser_page.goto("/status/soderkoping/widget/")
+    assert "Lifecare går inte att nå" in page.content()
 
 
 def test_sod_10_systems_that_log_in_through_a_broken_service_show_as_affected(
