@@ -55,3 +55,18 @@ def unlink_system_from_unit(unit: Unit, system: System, *, by: User | None) -> b
     )
     link.delete()
     return True
+
+
+@transaction.atomic
+def set_unit_systems(unit: Unit, systems: list[System], *, by: User | None) -> tuple[int, int]:
+    """Make ``systems`` exactly the systems ``unit`` uses (the unit page's form): links what
+    is new, unlinks what is gone, each audited. Returns (linked, unlinked)."""
+    wanted = {s.pk: s for s in systems}
+    current = {link.system_id: link.system for link in unit.system_links.select_related("system")}
+    for pk, system in wanted.items():
+        if pk not in current:
+            link_system_to_unit(unit, system, by=by)
+    for pk, system in current.items():
+        if pk not in wanted:
+            unlink_system_from_unit(unit, system, by=by)
+    return len(wanted.keys() - current.keys()), len(current.keys() - wanted.keys())

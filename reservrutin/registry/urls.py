@@ -9,4 +9,5 @@ urlpatterns = [
     path("org/<slug:org>/", views.organisation_detail, name="organisation"),
     path("org/<slug:org>/system/<slug:system>/", views.system_detail, name="system"),
     path("org/<slug:org>/telefonlista/", views.directory, name="directory"),
+    path("org/<slug:org>/enhet/<slug:unit>/system/", views.unit_systems, name="unit_systems"),
 ]

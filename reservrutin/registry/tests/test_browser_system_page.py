@@ -32,3 +32,23 @@ def test_it_logs_in_opens_a_system_page_and_switches_language(browser_page) -> N
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "sv"
     browser_page.check()
+
+
+def test_an_admin_sets_the_systems_a_unit_uses(browser_page) -> None:
+    load()
+    org = Organisation.objects.get(key="soderkoping")
+    admin = make_user("adam", "Adam Admin")
+    Membership.objects.create(user=admin, organisation=org, role=Membership.Role.ORG_ADMIN)
+    browser_page.login("adam", PASSWORD)
+    browser_page.goto("/org/soderkoping/")
+    page = browser_page.page
+    page.get_by_role("link", name="Ändra – Aspgården").click()
+    page.wait_for_load_state()
+    browser_page.check()
+    page.get_by_label("LMO-appen (Lifecare)").uncheck()
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state()
+    browser_page.check()
+    assert "1 borttagna" in page.content()
+    unit = org.units.get(key="aspgarden")
+    assert "lmo-app" not in set(unit.systems.values_list("key", flat=True))
