@@ -48,7 +48,6 @@ AFFECTING = {
 }
 
 
-_KIND_LABELS = dict(System.Kind.choices)
 _DEPENDENCY_LABELS = dict(Dependency.Kind.choices)
 
 
@@ -61,10 +60,6 @@ class PublicSystem:
     name: str
     kind: str
     organisation: Organisation
-
-    @property
-    def kind_label(self) -> str:
-        return str(_KIND_LABELS.get(self.kind, self.kind))
 
 
 @dataclass(slots=True)
@@ -149,15 +144,6 @@ class SystemState:
         for i in range(first, last + 1):
             if rank > RANK[bad.get(i, OK)]:
                 bad[i] = severity
-
-    @property
-    def history(self) -> list[str]:
-        """One state per day of the last ``HISTORY_DAYS``, oldest first."""
-        return [self.bad.get(i, OK) for i in range(HISTORY_DAYS)]
-
-    @property
-    def bad_days(self) -> list[tuple[int, str]]:
-        return sorted(self.bad.items())
 
     @property
     def history_paths(self) -> list[tuple[str, str]]:
