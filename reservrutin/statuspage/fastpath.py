@@ -1,11 +1,24 @@
 """A WSGI fast path for the public status pages.
 
-When a status page goes down, thousands of staff open it in the same minute. Django's request
-cycle (middleware, sessions, CSRF, locale) costs about four times the cached page itself, so
-this wrapper keeps, per process, the complete responses that the public views marked
-``Cache-Control: public`` and serves them again for ``STATUSPAGE_FRESH_MS`` without entering
-Django — the same freshness window the views already use for the page version. Anything
-with a cookie, a ``Vary`` header, a query string, or another method goes through Django.
+When a system goes down, thousands of staff open its status page in the same minute.
+Django's request cycle (request object, eleven middlewares, URL resolving, response object)
+costs about four times a cached page and a quarter of a fresh render, and none of it
+changes what an anonymous GET of a public page gets. So this wrapper, per process:
+
+1. keeps the complete responses that the public views marked ``Cache-Control: public`` and
+   serves them again for ``STATUSPAGE_FRESH_MS`` without entering Django (the freshness
+   window the views already use for the page version), one render per address at a time
+   (no stampede when the window ends);
+2. *learns* each public address from Django's first answer to it: the view's
+   ``public_render`` (``views.public``), the address's arguments and the headers Django and
+   its middleware added. After that, a request for the same address, host and scheme is
+   rendered by calling ``public_render`` directly, with Django's headers and the fresh
+   body's ETag, Last-Modified and length. An address Django answered with anything but a
+   plain public 200 is never learned, so redirects, bad hosts, 404s and private pages
+   always go through Django; if a learned render fails (the organisation was removed, say),
+   the address is forgotten and Django answers.
+
+Query strings and other methods than GET and HEAD always go through Django.
 """
 
 from __future__ import annotations
@@ -13,30 +26,63 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import signals
+from django.urls import Resolver404, resolve
+from django.utils.http import http_date
 
 PREFIXES = ("/status/", "/api/v1/")
 _MAX_ENTRIES = 2_000
+#: Headers that belong to one body rather than to the address.
+_PER_BODY = {"etag", "last-modified", "content-length", "content-type"}
 
-#: path → (expires at, status line, headers, body, etag)
-_HOT: dict[str, tuple[float, str, list[tuple[str, str]], bytes, str]] = {}
+#: One address as a client asked for it: path, host, scheme and the proxy's scheme header,
+#: which is all Django's answer to an anonymous GET of a public page depends on.
+Key = tuple[str, str, str, str]
 
 
-_LOCKS: dict[str, threading.Lock] = {}
+@dataclass(frozen=True)
+class Learned:
+    """How to render an address without Django: the view's ``public_render``, the
+    address's arguments, and the headers Django gave it (without the per-body ones)."""
+
+    render: Callable[..., Any]
+    kwargs: dict[str, Any]
+    status: str
+    headers: list[tuple[str, str]]
+
+
+#: key → (expires at, status line, headers, body, etag)
+_HOT: dict[Key, tuple[float, str, list[tuple[str, str]], bytes, str]] = {}
+_LEARNED: dict[Key, Learned] = {}
+
+_LOCKS: dict[Key, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
 def forget() -> None:
     _HOT.clear()
+    _LEARNED.clear()
 
 
-def _lock_for(path: str) -> threading.Lock:
+def _lock_for(key: Key) -> threading.Lock:
     with _LOCKS_GUARD:
         if len(_LOCKS) >= _MAX_ENTRIES:
             _LOCKS.clear()
-        return _LOCKS.setdefault(path, threading.Lock())
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
+def _key(environ: dict[str, Any], path: str) -> Key:
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    return (
+        path,
+        environ.get("HTTP_HOST", ""),
+        environ.get("wsgi.url_scheme", ""),
+        environ.get(proxy[0], "") if proxy else "",
+    )
 
 
 class PublicFastPath:
@@ -46,50 +92,82 @@ class PublicFastPath:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        window = settings.STATUSPAGE_FRESH_MS / 1000
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "")
         if (
-            window <= 0
-            or method not in ("GET", "HEAD")
+            method not in ("GET", "HEAD")
             or not path.startswith(PREFIXES)
             or environ.get("QUERY_STRING")
         ):
             return self.app(environ, start_response)
-        served = self._serve(environ, start_response, path, method)
+        key = _key(environ, path)
+        window = settings.STATUSPAGE_FRESH_MS / 1000
+        if window <= 0:
+            return self._render(environ, start_response, key, method, None)
+        served = self._serve(environ, start_response, key, method)
         if served is not None:
             return served
-        # One render per path at a time in this process: when the entry expires under load,
-        # the other threads wait for that render instead of all rendering (no stampede).
-        with _lock_for(path):
-            served = self._serve(environ, start_response, path, method)
+        # One render per address at a time in this process: when the entry expires under
+        # load, the other threads wait for that render instead of all rendering.
+        with _lock_for(key):
+            served = self._serve(environ, start_response, key, method)
             if served is not None:
                 return served
-            return self._fill(environ, start_response, path, time.monotonic() + window, method)
+            return self._render(environ, start_response, key, method, time.monotonic() + window)
 
     @staticmethod
     def _serve(
-        environ: dict[str, Any], start_response: Callable[..., Any], path: str, method: str
+        environ: dict[str, Any], start_response: Callable[..., Any], key: Key, method: str
     ) -> list[bytes] | None:
-        hit = _HOT.get(path)
+        hit = _HOT.get(key)
         if hit is None or hit[0] <= time.monotonic():
             return None
         _, status, headers, body, etag = hit
-        if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-            start_response(
-                "304 Not Modified", [h for h in headers if h[0].lower() != "content-length"]
-            )
-            return [b""]
-        start_response(status, headers)
-        return [b""] if method == "HEAD" else [body]
+        return _answer(environ, start_response, method, status, headers, body, etag)
+
+    def _render(
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        key: Key,
+        method: str,
+        expires: float | None,
+    ) -> Iterable[bytes]:
+        learned = _LEARNED.get(key)
+        if learned is None:
+            return self._fill(environ, start_response, key, method, expires)
+        # What Django's handler does around a request: connections past their age are
+        # closed, the query log is reset.
+        signals.request_started.send(sender=self.__class__, environ=environ)
+        try:
+            page = learned.render(**learned.kwargs)
+        except Exception:
+            # Let Django answer (and log) it; the address is learned again if it recovers.
+            _LEARNED.pop(key, None)
+            return self._fill(environ, start_response, key, method, expires)
+        finally:
+            signals.request_finished.send(sender=self.__class__)
+        headers = [
+            *learned.headers,
+            ("Content-Type", page.content_type),
+            ("ETag", page.etag),
+            ("Content-Length", str(len(page.body))),
+        ]
+        if page.last_modified is not None:
+            headers.append(("Last-Modified", http_date(page.last_modified)))
+        if expires is not None:
+            _remember(_HOT, key, (expires, learned.status, headers, page.body, page.etag))
+        return _answer(
+            environ, start_response, method, learned.status, headers, page.body, page.etag
+        )
 
     def _fill(
         self,
         environ: dict[str, Any],
         start_response: Callable[..., Any],
-        path: str,
-        expires: float,
+        key: Key,
         method: str,
+        expires: float | None,
     ) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
 
@@ -114,13 +192,51 @@ class PublicFastPath:
             and "vary" not in headers
         )
         if cacheable:
-            if len(_HOT) >= _MAX_ENTRIES:
-                _HOT.clear()
-            _HOT[path] = (
-                expires,
-                captured["status"],
-                captured["headers"],
-                body,
-                headers.get("etag", ""),
-            )
+            if expires is not None:
+                _remember(
+                    _HOT,
+                    key,
+                    (
+                        expires,
+                        captured["status"],
+                        captured["headers"],
+                        body,
+                        headers.get("etag", ""),
+                    ),
+                )
+            _learn(key, captured["status"], captured["headers"])
         return [body]
+
+
+def _learn(key: Key, status: str, headers: list[tuple[str, str]]) -> None:
+    try:
+        match = resolve(key[0])
+    except Resolver404:
+        return
+    render = getattr(match.func, "public_render", None)
+    if render is None:
+        return
+    kept = [(name, value) for name, value in headers if name.lower() not in _PER_BODY]
+    _remember(_LEARNED, key, Learned(render, dict(match.kwargs), status, kept))
+
+
+def _remember(store: dict[Key, Any], key: Key, value: Any) -> None:
+    if len(store) >= _MAX_ENTRIES:
+        store.clear()
+    store[key] = value
+
+
+def _answer(
+    environ: dict[str, Any],
+    start_response: Callable[..., Any],
+    method: str,
+    status: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    etag: str,
+) -> list[bytes]:
+    if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        start_response("304 Not Modified", [h for h in headers if h[0].lower() != "content-length"])
+        return [b""]
+    start_response(status, headers)
+    return [b""] if method == "HEAD" else [body]

@@ -22,11 +22,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from reservrutin.accounts.models import Organisation
-from reservrutin.registry.models import System
+from reservrutin.registry.models import Dependency, System
+from reservrutin.statuspage.models import Notice
 from reservrutin.statuspage.queries import (
     AffectedBy,
     PublicNotice,
@@ -38,6 +38,69 @@ from reservrutin.statuspage.queries import (
 
 def esc(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+#: Every fixed word on the page. Looking a msgid up in the catalogue costs more than
+#: building the line it goes into, so ``words`` translates and escapes the lot once per
+#: language. Templates with ``%(...)s`` are escaped too: fill them with escaped values.
+_WORDS = {
+    "status": gettext_noop("Driftinformation"),
+    "with_partners": gettext_noop("med samverkande organisationer"),
+    "languages": gettext_noop("Språk"),
+    "updated_at": gettext_noop("Uppdaterad %(when)s."),
+    "bars": gettext_noop("Stapeln visar de senaste %(days)s dagarna, i dag längst till höger."),
+    "systems": gettext_noop("System"),
+    "no_systems": gettext_noop("Inga system visas här."),
+    "no_trouble": gettext_noop("Inga störningar"),
+    "subscribe": gettext_noop("Prenumerera"),
+    "calendar": gettext_noop("Kalender med planerade avbrott"),
+    "by_message": gettext_noop("E-post, SMS eller webhook"),
+    "combined": gettext_noop("Samlad sida med samverkande organisationer"),
+    "works_without": gettext_noop(
+        "Sidan fungerar utan inloggning och utan JavaScript och kan skrivas ut."
+    ),
+    "current": gettext_noop("Aktuell driftinformation"),
+    "prognosis": gettext_noop("Prognos"),
+    "published": gettext_noop("publicerad %(when)s"),
+    "changed": gettext_noop("uppdaterad %(when)s"),
+    "back_at": gettext_noop("åter i drift %(when)s"),
+    "no_prognosis": gettext_noop("saknas ännu"),
+    "backup_routine": gettext_noop("Reservrutin som gäller"),
+    "what_now": gettext_noop("Vad gör jag nu?"),
+    "planned": gettext_noop("Planerade avbrott"),
+    "past": gettext_noop("Tidigare driftinformation"),
+    "state:ok": gettext_noop("I drift"),
+    "state:disturbance": gettext_noop("Störning"),
+    "state:outage": gettext_noop("Avbrott"),
+    "state:maintenance": gettext_noop("Planerat arbete"),
+    "state:information": gettext_noop("Information"),
+    "state:affected": gettext_noop("Påverkas"),
+    "summary:ok": gettext_noop("Alla system fungerar som vanligt."),
+    "summary:maintenance": gettext_noop("Planerat arbete pågår."),
+    "summary:information": gettext_noop("Det finns information om systemen."),
+    "summary:affected": gettext_noop(
+        "Några system påverkas av störningar i det de är beroende av."
+    ),
+    "summary:affected_system": gettext_noop(
+        "Systemet påverkas av en störning i något det är beroende av."
+    ),
+    "summary:trouble": gettext_noop("Det finns driftstörningar just nu."),
+    "cause:outage": gettext_noop("Påverkas av avbrott i %(system)s"),
+    "cause:disturbance": gettext_noop("Påverkas av störning i %(system)s"),
+    "cause:maintenance": gettext_noop("Påverkas av planerat arbete i %(system)s"),
+    "cause_via": gettext_noop("%(kind)s, via %(via)s"),
+}
+
+
+@lru_cache(maxsize=8)
+def words(lang: str) -> dict[str, str]:
+    """``_WORDS`` in ``lang``, escaped, with the severities' and dependency kinds' labels
+    (``severity:…``, ``kind:…``)."""
+    with translation.override(lang):
+        found = {key: gettext(msgid) for key, msgid in _WORDS.items()}
+        found.update({f"severity:{k}": str(label) for k, label in Notice.Severity.choices})
+        found.update({f"kind:{k}": str(label) for k, label in Dependency.Kind.choices})
+    return {key: esc(text) for key, text in found.items()}
 
 
 @lru_cache(maxsize=8)
@@ -54,8 +117,8 @@ def _names(lang: str) -> tuple[list[str], list[str], list[str]]:
 class Dates:
     """The page's date formats ("j F H:i", "l j F H:i", "j M", "H:i") in local time."""
 
-    def __init__(self) -> None:
-        self.months, self.months_3, self.weekdays = _names(translation.get_language() or "sv")
+    def __init__(self, lang: str) -> None:
+        self.months, self.months_3, self.weekdays = _names(lang)
         self.zone = timezone.get_current_timezone()
 
     def day_month_time(self, value: dt.datetime) -> str:
@@ -82,44 +145,41 @@ def linebreaksbr(text: str) -> str:
     return esc(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
 
 
+#: System keys are slugs, so quoting rarely changes them, but it is done per row per render.
+_quote = lru_cache(maxsize=4096)(quote)
+
+
 def _names_of(systems: Iterable[PublicSystem]) -> str:
     return ", ".join(esc(s.name) for s in systems)
 
 
-def current_notices(current: list[PublicNotice], dates: Dates) -> SafeString:
+def current_notices(current: list[PublicNotice], dates: Dates, w: dict[str, str]) -> SafeString:
     if not current:
         return mark_safe("")
-    out = [
-        '<section aria-labelledby="h-current"><h2 id="h-current">',
-        esc(_("Aktuell driftinformation")),
-        "</h2>\n",
-    ]
-    prognosis = esc(_("Prognos"))
+    out = [f'<section aria-labelledby="h-current"><h2 id="h-current">{w["current"]}</h2>\n']
+    prognosis = w["prognosis"]
     for n in current:
+        severity = esc(n.severity)
         out.append(
-            f'<article class="notice {esc(n.severity)}" id="n-{n.code}">\n'
-            f'<h3><span class="st {esc(n.severity)}">{esc(n.severity_label)}</span> '
-            f"{esc(n.title)}</h3>\n"
+            f'<article class="notice {severity}" id="n-{n.code}">\n'
+            f'<h3><span class="st {severity}">{w.get(f"severity:{n.severity}", severity)}'
+            f"</span> {esc(n.title)}</h3>\n"
             f'<p class="meta">{_names_of(n.systems)} · '
-            + esc(_("publicerad %(when)s") % {"when": dates.day_month_time(n.published_at)})
+            + w["published"]
+            % {"when": esc(dates.day_month_time(n.published_at))}
         )
         if n.updated_at > n.published_at:
-            out.append(
-                " · " + esc(_("uppdaterad %(when)s") % {"when": dates.day_month_time(n.updated_at)})
-            )
+            out.append(" · " + w["changed"] % {"when": esc(dates.day_month_time(n.updated_at))})
         out.append(f"</p>\n<p>{linebreaksbr(n.body)}</p>\n")
         if n.prognosis_at:
-            back = _("åter i drift %(when)s") % {"when": dates.day_month_time(n.prognosis_at)}
-            out.append(f"<p><strong>{prognosis}:</strong> {esc(back)}</p>\n")
+            back = w["back_at"] % {"when": esc(dates.day_month_time(n.prognosis_at))}
+            out.append(f"<p><strong>{prognosis}:</strong> {back}</p>\n")
         elif n.outage_id and n.severity != "maintenance":
-            out.append(f"<p><strong>{prognosis}:</strong> {esc(_('saknas ännu'))}</p>\n")
+            out.append(f"<p><strong>{prognosis}:</strong> {w['no_prognosis']}</p>\n")
         if n.backup_routine:
-            out.append(
-                f"<p><strong>{esc(_('Reservrutin som gäller'))}:</strong> "
-                f"{esc(n.backup_routine)}</p>\n"
-            )
+            out.append(f"<p><strong>{w['backup_routine']}:</strong> {esc(n.backup_routine)}</p>\n")
         if n.instructions:
-            out.append(f"<h4>{esc(_('Vad gör jag nu?'))}</h4><dl>")
+            out.append(f"<h4>{w['what_now']}</h4><dl>")
             for i in n.instructions:
                 out.append(
                     f"<dt>{esc(i.get('role', ''))}</dt><dd>{linebreaksbr(i.get('text', ''))}</dd>"
@@ -137,20 +197,6 @@ def current_notices(current: list[PublicNotice], dates: Dates) -> SafeString:
     return mark_safe("".join(out))  # every value above is escaped
 
 
-def _state_labels() -> dict[str, str]:
-    return {
-        state: esc(label)
-        for state, label in {
-            "ok": _("I drift"),
-            "disturbance": _("Störning"),
-            "outage": _("Avbrott"),
-            "maintenance": _("Planerat arbete"),
-            "information": _("Information"),
-            "affected": _("Påverkas"),
-        }.items()
-    }
-
-
 class Causes:
     """The lines saying why a system is affected (SOD-07, SOD-08, SOD-10), one per system
     with trouble that it needs: the cause (linked to its notice, printed on the same page),
@@ -158,17 +204,11 @@ class Causes:
     avbrott i SITHS-inloggning (inloggning). Appen fungerar offline cirka 8 timmar.").
 
     One per render: many systems share a line (everything that logs in through the login
-    service), and looking the words up again for each costs more than the rest of the row.
+    service), and building it again for each costs more than the rest of the row.
     """
 
-    def __init__(self) -> None:
-        self.texts = {
-            "outage": _("Påverkas av avbrott i %(system)s"),
-            "disturbance": _("Påverkas av störning i %(system)s"),
-            "maintenance": _("Påverkas av planerat arbete i %(system)s"),
-        }
-        self.via = _("%(kind)s, via %(via)s")
-        self.kinds: dict[str, str] = {}
+    def __init__(self, w: dict[str, str]) -> None:
+        self.w = w
         self.lines: dict[tuple, str] = {}
 
     def html(self, causes: list[AffectedBy]) -> str:
@@ -188,27 +228,28 @@ class Causes:
         found = self.lines.get(key)
         if found is not None:
             return found
-        text = self.texts.get(severity, self.texts["disturbance"]) % {"system": cause.system.name}
-        text = esc(text)
+        w = self.w
+        text = w.get(f"cause:{severity}", w["cause:disturbance"]) % {
+            "system": esc(cause.system.name)
+        }
         if notice is not None:
             text = f'<a href="#n-{notice}">{text}</a>'
-        if cause.kind not in self.kinds:
-            self.kinds[cause.kind] = cause.kind_label.lower()
-        how = self.kinds[cause.kind]
+        how = w.get(f"kind:{cause.kind}", esc(cause.kind)).lower()
         if cause.via:
-            how = self.via % {"kind": how, "via": ", ".join(s.name for s in cause.via)}
+            how = w["cause_via"] % {"kind": how, "via": _names_of(cause.via)}
         note = f" {esc(cause.note)}" if cause.note else ""
-        self.lines[key] = line = f'<p class="dep">{text} ({esc(how)}).{note}</p>'
+        self.lines[key] = line = f'<p class="dep">{text} ({how}).{note}</p>'
         return line
 
 
-def systems(groups: dict[str, list[SystemState]], *, history_days: int, link: bool) -> SafeString:
+def systems(
+    groups: dict[str, list[SystemState]], *, history_days: int, link: bool, w: dict[str, str]
+) -> SafeString:
     """The systems, grouped, each with its 90-day bar and its state."""
     if not groups:
-        return mark_safe(f"<p>{esc(_('Inga system visas här.'))}</p>")
-    labels = _state_labels()
-    causes = Causes()
-    trouble = {0: esc(_("Inga störningar"))}
+        return mark_safe(f"<p>{w['no_systems']}</p>")
+    causes = Causes(w)
+    trouble = {0: w["no_trouble"]}
     background = f'<path class="b" d="M0 0h{history_days}v4H0z"/>'
     prefixes: dict[str, str] = {}
     out = []
@@ -220,33 +261,30 @@ def systems(groups: dict[str, list[SystemState]], *, history_days: int, link: bo
                 org = s.system.organisation.key
                 if org not in prefixes:
                     prefixes[org] = reverse("statuspage:system", args=[org, "-"])[:-2]
-                name = f'<a href="{prefixes[org]}{quote(s.system.key)}/">{name}</a>'
+                name = f'<a href="{prefixes[org]}{_quote(s.system.key)}/">{name}</a>'
             bad = len(s.bad)
             if bad not in trouble:
                 trouble[bad] = esc(
                     ngettext("Störning en dag", "Störningar %(n)s dagar", bad) % {"n": bad}
                 )
-            aria = trouble[bad]
-            paths = "".join(f'<path class="{st}" d="{d}"/>' for st, d in s.history_paths)
+            paths = (
+                "".join(f'<path class="{st}" d="{d}"/>' for st, d in s.history_paths) if bad else ""
+            )
             out.append(
                 f'<li><span class="n">{name}</span><svg class="bar" viewBox="0 0 {history_days} 4"'
-                f' preserveAspectRatio="none" role="img" aria-label="{aria}">'
+                f' preserveAspectRatio="none" role="img" aria-label="{trouble[bad]}">'
                 f"{background}{paths}</svg>"
-                f'<span class="st {s.state}">{labels.get(s.state, labels["information"])}'
+                f'<span class="st {s.state}">{w.get(f"state:{s.state}", w["state:information"])}'
                 f"</span>{causes.html(s.affected_by) if s.affected_by else ''}</li>\n"
             )
         out.append("</ul>")
     return mark_safe("".join(out))  # every value above is escaped
 
 
-def upcoming(planned: list[PublicPlanned], dates: Dates) -> SafeString:
+def upcoming(planned: list[PublicPlanned], dates: Dates, w: dict[str, str]) -> SafeString:
     if not planned:
         return mark_safe("")
-    out = [
-        '<section aria-labelledby="h-planned"><h2 id="h-planned">',
-        esc(_("Planerade avbrott")),
-        "</h2><ul>\n",
-    ]
+    out = [f'<section aria-labelledby="h-planned"><h2 id="h-planned">{w["planned"]}</h2><ul>\n']
     for o in planned:
         end = f"–{dates.time(o.planned_end_at)}" if o.planned_end_at else ""
         description = f"<br>{esc(o.description)}" if o.description else ""
@@ -259,14 +297,10 @@ def upcoming(planned: list[PublicPlanned], dates: Dates) -> SafeString:
     return mark_safe("".join(out))  # every value above is escaped
 
 
-def past(notices: list[PublicNotice], dates: Dates) -> SafeString:
+def past(notices: list[PublicNotice], dates: Dates, w: dict[str, str]) -> SafeString:
     if not notices:
         return mark_safe("")
-    out = [
-        '<section aria-labelledby="h-history"><h2 id="h-history">',
-        esc(_("Tidigare driftinformation")),
-        "</h2><ul>",
-    ]
+    out = [f'<section aria-labelledby="h-history"><h2 id="h-history">{w["past"]}</h2><ul>']
     for n in notices:
         ended = dates.day_short_month_time(n.ended_at) if n.ended_at else ""
         out.append(
@@ -282,18 +316,12 @@ def _style() -> str:
     return render_to_string("statuspage/_style.html")
 
 
-def _summary(overall: str, *, system: bool) -> str:
-    if overall == "ok":
-        return _("Alla system fungerar som vanligt.")
-    if overall == "maintenance":
-        return _("Planerat arbete pågår.")
-    if overall == "information":
-        return _("Det finns information om systemen.")
+def _summary(overall: str, *, system: bool, w: dict[str, str]) -> str:
+    if overall in ("ok", "maintenance", "information"):
+        return w[f"summary:{overall}"]
     if overall == "affected":
-        if system:
-            return _("Systemet påverkas av en störning i något det är beroende av.")
-        return _("Några system påverkas av störningar i det de är beroende av.")
-    return _("Det finns driftstörningar just nu.")
+        return w["summary:affected_system" if system else "summary:affected"]
+    return w["summary:trouble"]
 
 
 def page(
@@ -307,73 +335,70 @@ def page(
     lang: str,
 ) -> str:
     """The whole status page. Call inside ``translation.override(lang)``."""
-    parts = sections(data, link_systems=system is None)
+    w = words(lang)
+    parts = sections(data, link_systems=system is None, lang=lang)
     name = esc(organisation.name)
     heading = f"{esc(system.name)} – {name}" if system else name
     if combined:
-        heading += " " + esc(_("med samverkande organisationer"))
+        heading += " " + w["with_partners"]
     if lang == "sv":
         other = f'<a href="{links["english"]}" lang="en" hreflang="en">English</a>'
     else:
         other = f'<a href="{links["swedish"]}" lang="sv" hreflang="sv">Svenska</a>'
     now = timezone.localtime(data["now"])
-    updated = _("Uppdaterad %(when)s.") % {
-        "when": f"{now.day} {_names(lang)[0][now.month]} {now.year} {now:%H:%M}"
+    updated = w["updated_at"] % {
+        "when": esc(f"{now.day} {_names(lang)[0][now.month]} {now.year} {now:%H:%M}")
     }
-    bars = _("Stapeln visar de senaste %(days)s dagarna, i dag längst till höger.") % {
-        "days": data["history_days"]
-    }
-    partner_link = (
-        f' · <a href="{links["combined"]}">'
-        f"{esc(_('Samlad sida med samverkande organisationer'))}</a>"
-        if partners
-        else ""
-    )
+    bars = w["bars"] % {"days": data["history_days"]}
+    partner_link = f' · <a href="{links["combined"]}">{w["combined"]}</a>' if partners else ""
     return f"""<!doctype html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(_("Driftinformation"))} – {esc(system.name) if system else name}</title>
+<title>{w["status"]} – {esc(system.name) if system else name}</title>
 <link rel="alternate" type="application/atom+xml" title="Atom" href="{links["page_atom"]}">
 <link rel="icon" href="data:,">
 {_style()}
 </head>
 <body>
 <header><div class="wrap">
-<p>{esc(_("Driftinformation"))}</p>
+<p>{w["status"]}</p>
 <h1>{heading}</h1>
-<nav class="lang" aria-label="{esc(_("Språk"))}">{other}</nav>
+<nav class="lang" aria-label="{w["languages"]}">{other}</nav>
 </div></header>
 <main class="wrap">
-<p class="summary {data["overall"]}">{esc(_summary(data["overall"], system=system is not None))}
-<span class="meta">{esc(updated)}</span></p>
+<p class="summary {data["overall"]}">{_summary(data["overall"], system=system is not None, w=w)}
+<span class="meta">{updated}</span></p>
 {parts["current"]}
-<section aria-labelledby="h-systems"><h2 id="h-systems">{esc(_("System"))}</h2>
-<p class="meta">{esc(bars)}</p>
+<section aria-labelledby="h-systems"><h2 id="h-systems">{w["systems"]}</h2>
+<p class="meta">{bars}</p>
 {parts["systems"]}
 </section>
 {parts["upcoming"]}
 {parts["past"]}
 </main>
-<footer class="wrap"><p>{esc(_("Prenumerera"))}: <a href="{links["atom"]}">Atom</a> · \
+<footer class="wrap"><p>{w["subscribe"]}: <a href="{links["atom"]}">Atom</a> · \
 <a href="{links["json_feed"]}">JSON Feed</a> · \
-<a href="{links["ical"]}">{esc(_("Kalender med planerade avbrott"))}</a> · \
+<a href="{links["ical"]}">{w["calendar"]}</a> · \
 <a href="{links["api"]}">API</a> · \
-<a href="{links["subscribe"]}">{esc(_("E-post, SMS eller webhook"))}</a>{partner_link}</p>
-<p>{esc(_("Sidan fungerar utan inloggning och utan JavaScript och kan skrivas ut."))}</p></footer>
+<a href="{links["subscribe"]}">{w["by_message"]}</a>{partner_link}</p>
+<p>{w["works_without"]}</p></footer>
 </body>
 </html>
 """
 
 
-def sections(data: dict, *, link_systems: bool) -> dict[str, SafeString]:
-    """The page's lists, for the frame template: ``current``, ``systems``, ``upcoming``,
-    ``past``. Call inside the page's language."""
-    dates = Dates()
+def sections(data: dict, *, link_systems: bool, lang: str) -> dict[str, SafeString]:
+    """The page's lists: ``current``, ``systems``, ``upcoming``, ``past``. Call inside the
+    page's language."""
+    dates = Dates(lang)
+    w = words(lang)
     return {
-        "current": current_notices(data["current"], dates),
-        "systems": systems(data["groups"], history_days=data["history_days"], link=link_systems),
-        "upcoming": upcoming(data["upcoming"], dates),
-        "past": past(data["past"], dates),
+        "current": current_notices(data["current"], dates, w),
+        "systems": systems(
+            data["groups"], history_days=data["history_days"], link=link_systems, w=w
+        ),
+        "upcoming": upcoming(data["upcoming"], dates, w),
+        "past": past(data["past"], dates, w),
     }

@@ -16,8 +16,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import feedgenerator, translation
-from django.views.decorators.clickjacking import xframe_options_exempt
+from django.utils import feedgenerator, timezone, translation
 from django.views.decorators.http import require_safe
 
 from reservrutin.accounts.models import Organisation
@@ -292,58 +291,83 @@ def _feed_notices(data: dict[str, Any], system: System | None) -> list[Notice]:
 # --- views ----------------------------------------------------------------------------------
 
 
-@require_safe
-def page_view(request: HttpRequest, org: str, lang: str = "sv") -> HttpResponse:
-    return respond(request, page(_organisation(org), lang=lang), max_age=0)
+def public(
+    render: Callable[..., Rendered], *, max_age: int = 30, cors: bool = False, frame: bool = False
+) -> Callable[..., HttpResponse]:
+    """A public view of ``render(org=..., **address) -> Rendered``: no login, the same bytes
+    for everyone, in the address's language (Swedish unless it says ``en``) and Swedish time
+    whatever the visitor's cookies say.
+
+    ``max_age=0`` for pages people look at (a browser asks again each time, a 304 when
+    nothing changed); ``cors`` for what other sites fetch; ``frame`` for what they embed.
+    The view keeps ``render`` as ``view.public_render``: the WSGI fast path
+    (``fastpath.py``) calls it without Django's request cycle once Django has answered the
+    same address.
+    """
+
+    def public_render(**address: Any) -> Rendered:
+        with (
+            translation.override(address.get("lang", "sv")),
+            timezone.override(settings.DISPLAY_TIME_ZONE),
+        ):
+            return render(**address)
+
+    @require_safe
+    def view(request: HttpRequest, **address: Any) -> HttpResponse:
+        response = respond(request, public_render(**address), max_age=max_age)
+        response["Content-Language"] = address.get("lang", "sv")
+        if cors:
+            response["Access-Control-Allow-Origin"] = "*"
+        if frame:
+            response.xframe_options_exempt = True
+        return response
+
+    view.public_render = public_render  # type: ignore[attr-defined]
+    view.__name__ = view.__qualname__ = f"{render.__name__}_view"
+    return view
 
 
-@require_safe
-def system_view(request: HttpRequest, org: str, system: str, lang: str = "sv") -> HttpResponse:
-    return respond(request, page(_organisation(org), lang=lang, system_key=system), max_age=0)
+def _page(org: str, system: str | None = None, lang: str = "sv") -> Rendered:
+    return page(_organisation(org), lang=lang, system_key=system)
 
 
-@require_safe
-def combined_view(request: HttpRequest, org: str, lang: str = "sv") -> HttpResponse:
-    return respond(request, combined(_organisation(org), lang=lang), max_age=0)
+def _combined(org: str, lang: str = "sv") -> Rendered:
+    return combined(_organisation(org), lang=lang)
 
 
-@require_safe
-@xframe_options_exempt
-def widget_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
-    return respond(request, widget(_organisation(org), include=False, system_key=system), max_age=0)
+def _widget(org: str, system: str | None = None) -> Rendered:
+    return widget(_organisation(org), include=False, system_key=system)
 
 
-@require_safe
-def widget_include_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
-    response = respond(
-        request, widget(_organisation(org), include=True, system_key=system), max_age=0
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+def _widget_include(org: str, system: str | None = None) -> Rendered:
+    return widget(_organisation(org), include=True, system_key=system)
 
 
-@require_safe
-def atom_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
-    return respond(request, atom(_organisation(org), system_key=system))
+def _atom(org: str, system: str | None = None) -> Rendered:
+    return atom(_organisation(org), system_key=system)
 
 
-@require_safe
-def json_feed_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
-    response = respond(request, json_feed(_organisation(org), system_key=system))
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+def _json_feed(org: str, system: str | None = None) -> Rendered:
+    return json_feed(_organisation(org), system_key=system)
 
 
-@require_safe
-def ical_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
-    return respond(request, ical(_organisation(org), system_key=system))
+def _ical(org: str, system: str | None = None) -> Rendered:
+    return ical(_organisation(org), system_key=system)
 
 
-@require_safe
-def api_view(request: HttpRequest, org: str, system: str | None = None) -> HttpResponse:
-    response = respond(request, api_status(_organisation(org), system_key=system))
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+def _api(org: str, system: str | None = None) -> Rendered:
+    return api_status(_organisation(org), system_key=system)
+
+
+page_view = public(_page, max_age=0)
+system_view = public(_page, max_age=0)
+combined_view = public(_combined, max_age=0)
+widget_view = public(_widget, max_age=0, frame=True)
+widget_include_view = public(_widget_include, max_age=0, cors=True)
+atom_view = public(_atom)
+json_feed_view = public(_json_feed, cors=True)
+ical_view = public(_ical)
+api_view = public(_api, cors=True)
 
 
 @require_safe

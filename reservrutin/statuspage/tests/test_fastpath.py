@@ -1,4 +1,8 @@
-"""The WSGI fast path serves public status responses again without entering Django."""
+"""The WSGI fast path serves public status responses again without entering Django.
+
+These tests are about the kept bytes, with a stand-in for Django; rendering a learned
+address without Django is in test_fastpath_render.py.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 from unittest import mock
 
 from django.test import SimpleTestCase, override_settings
+from django.urls import Resolver404
 
 from reservrutin.statuspage import fastpath
 
@@ -47,6 +52,10 @@ def get(
 class FastPathTests(SimpleTestCase):
     def setUp(self) -> None:
         fastpath.forget()
+        # The stand-in has no views to learn.
+        unknown = mock.patch.object(fastpath, "resolve", side_effect=Resolver404)
+        unknown.start()
+        self.addCleanup(unknown.stop)
 
     def test_it_serves_a_public_page_again_without_django(self) -> None:
         inner = FakeApp()
@@ -105,7 +114,7 @@ class FastPathTests(SimpleTestCase):
         self.assertEqual(inner.calls, 2)
 
     @override_settings(STATUSPAGE_FRESH_MS=0)
-    def test_it_is_off_without_a_freshness_window(self) -> None:
+    def test_it_keeps_nothing_without_a_freshness_window(self) -> None:
         inner = FakeApp()
         app = fastpath.PublicFastPath(inner)
         get(app, "/status/org-a/")
@@ -129,6 +138,7 @@ class StampedeTests(SimpleTestCase):
         import threading
 
         fastpath.forget()
+        self.addCleanup(fastpath.forget)
         release = threading.Event()
 
         class SlowApp(FakeApp):
