@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db.models import Func, IntegerField, Q, QuerySet
+from django.utils import translation
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, compiled
@@ -149,6 +150,9 @@ class SystemState:
     @property
     def history_paths(self) -> list[tuple[str, str]]:
         """(severity, SVG path) pairs: one path per severity keeps the page small."""
+        if len(self.bad) == 1:
+            ((i, state),) = self.bad.items()
+            return [(state, _DAY_PATHS[i])]
         paths: dict[str, list[str]] = {}
         for i, state in sorted(self.bad.items()):
             paths.setdefault(state, []).append(_DAY_PATHS[i])
@@ -224,7 +228,9 @@ class EpochSeconds(Func):
     """Seconds since 1970 (UTC) of a timestamp, as an integer (PostgreSQL and SQLite)."""
 
     output_field = IntegerField()
-    template = "EXTRACT(EPOCH FROM %(expressions)s)::bigint"
+    # date_part gives a double, EXTRACT a numeric: PostgreSQL spent about as long on the
+    # numerics as on the rest of the spans query. Whole seconds, rounded down like SQLite.
+    template = "floor(date_part('epoch', %(expressions)s))::bigint"
 
     @property
     def convert_value(self) -> Any:
@@ -428,14 +434,15 @@ def status(
     upcoming = [o for o in planned.values() if o.started_at > now]
 
     for state in states.values():
-        severities = [n.severity for n in state.notices]
-        if state.planned_now:
-            severities.append(Notice.Severity.MAINTENANCE)
-        if state.affected_by:
-            severities.append(AFFECTED)
-        state.state = worst(severities)
+        if state.notices or state.planned_now or state.affected_by:  # most systems work
+            severities = [n.severity for n in state.notices]
+            if state.planned_now:
+                severities.append(Notice.Severity.MAINTENANCE)
+            if state.affected_by:
+                severities.append(AFFECTED)
+            state.state = worst(severities)
 
-    kinds = {kind: str(label) for kind, label in System.Kind.choices}
+    kinds = _kind_labels(translation.get_language())
     groups: dict[str, list[SystemState]] = {}
     for state in states.values():
         kind = kinds.get(state.system.kind, state.system.kind)
@@ -453,6 +460,11 @@ def status(
         "overall": worst([s.state for s in states.values()]),
         "now": now,
     }
+
+
+@lru_cache(maxsize=8)
+def _kind_labels(language: str | None) -> dict[str, str]:
+    return {kind: str(label) for kind, label in System.Kind.choices}
 
 
 def _mark_affected(

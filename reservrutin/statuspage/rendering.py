@@ -72,9 +72,7 @@ def rendered(
     render: Callable[[], tuple[bytes, str]],
 ) -> Rendered:
     """The bytes of ``variant`` for ``organisations``, rendered at most once per change."""
-    version, changed_at = recent(
-        ("version", *(o.pk for o in organisations)), lambda: page_version(organisations)
-    )
+    version, changed_at = _version(organisations)
     minute = int(clock.now().timestamp() // 60)
     orgs = ",".join(str(o.pk) for o in organisations)
     key = f"statuspage:{variant}:{orgs}:{version}:{minute}"
@@ -85,6 +83,16 @@ def rendered(
         hit = Rendered(body, content_type, etag, changed_at.timestamp() if changed_at else None)
         cache.set(key, hit, CACHE_SECONDS)
     return hit
+
+
+def _version(organisations: list[Organisation]) -> tuple[int, dt.datetime | None]:
+    # An organisation looked up for a public page brings its version along (read in the
+    # same query, as recently): no query of its own.
+    if len(organisations) == 1:
+        known = getattr(organisations[0], "version_at_load", None)
+        if known is not None:
+            return known
+    return recent(("version", *(o.pk for o in organisations)), lambda: page_version(organisations))
 
 
 def respond(request: HttpRequest, page: Rendered, *, max_age: int = 30) -> HttpResponse:

@@ -35,11 +35,18 @@ def _organisation_by_key(key: str) -> QuerySet:
     partners = Organisation.partners.through.objects.filter(
         from_organisation=OuterRef("pk")
     ).exclude(to_organisation__kind=Organisation.Kind.SUPPLIER)
+    # The page version rides along too: a render needs it for its cache key and
+    # Last-Modified, and it saves a query per render (``rendering.rendered``).
     return (
         Organisation.objects.care()
         .filter(key=key)
         .annotate(has_partners=Exists(partners))
-        .values_list(*_ORGANISATION_FIELDS, "has_partners")
+        .values_list(
+            *_ORGANISATION_FIELDS,
+            "page_version__version",
+            "page_version__changed_at",
+            "has_partners",
+        )
     )
 
 
@@ -47,8 +54,10 @@ def _load_organisation(key: str) -> Organisation:
     found = compiled.rows("statuspage.organisation", _organisation_by_key, strings=(key,))
     if not found:
         raise Http404("No such organisation")
-    organisation = Organisation.from_db("default", _ORGANISATION_FIELDS, found[0][:-1])
-    organisation.has_partners = found[0][-1]
+    *fields, version, changed_at, has_partners = found[0]
+    organisation = Organisation.from_db("default", _ORGANISATION_FIELDS, fields)
+    organisation.has_partners = has_partners
+    organisation.version_at_load = (version or 0, changed_at)
     return organisation
 
 

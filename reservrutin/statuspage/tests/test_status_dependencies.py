@@ -262,5 +262,5 @@ class DependencyStatusTests(StatusTestCase):
 
         self.publish_on(self.network)
         self.publish_on(self.power, severity=Notice.Severity.DISTURBANCE)
-        self.assertEqual(queries("/status/org-a/"), 6)
-        self.assertEqual(queries("/status/org-a/system/journal/"), 7)
+        self.assertEqual(queries("/status/org-a/"), 5)
+        self.assertEqual(queries("/status/org-a/system/journal/"), 6)

@@ -62,7 +62,7 @@ class StatusRenderTests(StatusTestCase):
             planned.systems.add(systems[i])
         big = self.render_queries()
         self.assertEqual(big, small + 1)  # the notices, once there are any to print
-        self.assertLessEqual(big, 6)
+        self.assertLessEqual(big, 5)
         self.assertIn("Påverkas av", self.client.get("/status/org-a/").content.decode())
         # A system's page looks the system up too.
         self.assertEqual(self.render_queries("/status/org-a/system/extra-3/"), big + 1)
