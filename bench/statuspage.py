@@ -6,7 +6,8 @@ production settings) and loads it with wrk on the same machine:
 
 1. cached: 64 connections, 30 s;
 2. cached while a notice is published every 5 s (cache invalidation under load);
-3. uncached (dummy cache backend): every request renders;
+3. uncached (dummy cache backend, no freshness window): every request renders, with the
+   default 2 threads per worker and with 1;
 4. the same page as a static file from nginx (the ceiling) and the static mirror from nginx.
 
 Usage (needs wrk and nginx from Debian, PostgreSQL on 127.0.0.1:5432):
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rr_bench")
@@ -115,9 +117,9 @@ print(i)
 """
 
 
-def serve(extra_env: dict[str, str]) -> subprocess.Popen:
+def serve(extra_env: dict[str, str], *args: str) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [str(BIN / "reservrutin"), "serve", "--port", str(PORT), "--workers", "2"],
+        [str(BIN / "reservrutin"), "serve", "--port", str(PORT), "--workers", "2", *args],
         env={**ENV, **extra_env},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -163,14 +165,23 @@ def rss_mb(proc: subprocess.Popen) -> list[float]:
     return [int(x) / 1024 for x in (own + out).split()]
 
 
-def wrk(url: str, duration: int, connections: int) -> dict[str, str]:
+def busy_ticks() -> int:
+    """CPU time the whole machine spent busy (server, PostgreSQL and wrk), in clock ticks."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
+    return user + nice + system + irq + softirq
+
+
+def wrk(url: str, duration: int, connections: int) -> dict[str, Any]:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    result = {"raw": out}
+    result: dict[str, Any] = {"raw": out}
+    m = re.search(r"(\d+) requests in", out)
+    result["requests"] = int(m.group(1)) if m else 1
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     result["rps"] = m.group(1) if m else "?"
     for pct in ("50", "99"):
@@ -195,12 +206,10 @@ import django; django.setup()
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.core.cache import cache
-from reservrutin.accounts.models import Organisation
-from reservrutin.statuspage.views import page
+from reservrutin.statuspage.views import page_view
 cache.clear()
-org = Organisation.objects.get(key='bench')
 with CaptureQueriesContext(connection) as c:
-    page(org)
+    page_view.public_render(org='bench')
 print(len(c.captured_queries))
 """,
         ],
@@ -254,11 +263,19 @@ def main() -> None:
     published = publisher.communicate()[0].strip()
     stop(proc)
 
-    proc = serve(
-        {"CACHE_BACKEND": "django.core.cache.backends.dummy.DummyCache", "STATUSPAGE_FRESH_MS": "0"}
-    )
-    rows.append(("uncached (render every request)", wrk(url, args.duration, args.connections)))
-    stop(proc)
+    uncached = {
+        "CACHE_BACKEND": "django.core.cache.backends.dummy.DummyCache",
+        "STATUSPAGE_FRESH_MS": "0",
+    }
+    for threads in ("2", "1"):
+        proc = serve(uncached, "--threads", threads)
+        wrk(url, 3, args.connections)  # warm-up: each worker learns the address
+        before = busy_ticks()
+        result = wrk(url, args.duration, args.connections)
+        cpu_ms = (busy_ticks() - before) * 1000 / os.sysconf("SC_CLK_TCK") / result["requests"]
+        result["rps"] += f" ({cpu_ms:.1f} ms CPU/request)"
+        rows.append((f"uncached, 2 workers × {threads} thread(s)", result))
+        stop(proc)
     queries = queries_per_render()
 
     mirror = Path(tempfile.mkdtemp())

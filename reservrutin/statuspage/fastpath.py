@@ -60,6 +60,10 @@ _HOT: dict[Key, tuple[float, str, list[tuple[str, str]], bytes, str]] = {}
 _LEARNED: dict[Key, Learned] = {}
 
 _LOCKS: dict[Key, threading.Lock] = {}
+#: One lean render at a time per process: renders are CPU-bound and share the GIL, so two
+#: at once only take turns, more slowly (measured: docs/benchmarks.md). The other thread
+#: still serves kept bytes and everything that goes through Django.
+_RENDERING = threading.Lock()
 _LOCKS_GUARD = threading.Lock()
 
 
@@ -140,7 +144,8 @@ class PublicFastPath:
         # closed, the query log is reset.
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
-            page = learned.render(**learned.kwargs)
+            with _RENDERING:
+                page = learned.render(**learned.kwargs)
         except Exception:
             # Let Django answer (and log) it; the address is learned again if it recovers.
             _LEARNED.pop(key, None)
