@@ -129,6 +129,23 @@ class StatusPageTests(StatusTestCase):
         response = self.get("/status/org-a/en/")
         self.assertContains(response, "All systems are working as usual.")
         self.assertContains(response, "Business system")
+        self.assertEqual(response["Content-Language"], "en")
+
+    def test_the_english_page_has_no_swedish_words_of_its_own(self) -> None:
+        self.org_a.partners.add(self.org_b)
+        self.publish(title="Journalen", outage=self.outage)  # no prognosis yet
+        page = self.get("/status/org-a/en/").content.decode()
+        for english in (
+            "Language",
+            "not yet available",
+            "Calendar of planned outages",
+            "E-mail, SMS or webhook",
+            "Combined page with partner organisations",
+            "This page works without logging in",
+        ):
+            self.assertIn(english, page)
+        for swedish in ("Språk", "saknas ännu", "Kalender", "E-post", "Samlad sida", "Sidan"):
+            self.assertNotIn(swedish, page)
 
     def test_one_system_has_its_own_page(self) -> None:
         self.publish()
