@@ -13,65 +13,32 @@ Usage (needs wrk; PostgreSQL on 127.0.0.1:5432; both versions must share the sch
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import statuspage as bench  # bench/statuspage.py
 
-SERVE = "import sys; from reservrutin.cli import main; sys.exit(main(sys.argv[1:]))"
-
-
-def serve(tree: Path) -> subprocess.Popen:
-    # Started from the tree with the tree first on the path, so it imports that version
-    # while using this checkout's environment.
-    env = {
-        **bench.ENV,
-        "PYTHONPATH": str(tree),
-        "CACHE_BACKEND": "django.core.cache.backends.dummy.DummyCache",
-        "STATUSPAGE_FRESH_MS": "0",
-    }
-    proc = subprocess.Popen(
-        [
-            str(bench.BIN / "python"),
-            "-c",
-            SERVE,
-            "serve",
-            "--port",
-            str(bench.PORT),
-            "--workers",
-            "2",
-        ],
-        env=env,
-        cwd=tree,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{bench.PORT}/status/bench/"
-    for _ in range(100):
-        done = subprocess.run(["curl", "-sf", "-o", "/dev/null", url], check=False)
-        if done.returncode == 0:
-            return proc
-        time.sleep(0.2)
-    raise SystemExit(f"the server from {tree} did not start")
-
 
 def measure(tree: Path, duration: int) -> str:
-    proc = serve(tree)
+    # With the tree first on the path, the server imports that version while using this
+    # checkout's environment.
+    proc = bench.serve(
+        {
+            "PYTHONPATH": str(tree),
+            "CACHE_BACKEND": "django.core.cache.backends.dummy.DummyCache",
+            "STATUSPAGE_FRESH_MS": "0",
+        }
+    )
     url = f"http://127.0.0.1:{bench.PORT}/status/bench/"
     try:
         bench.wrk(url, 3, 64)  # warm-up
         return bench.wrk(url, duration, 64)["rps"]
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        bench.stop(proc)
 
 
 def main() -> None:

@@ -281,34 +281,38 @@ def systems(
     return mark_safe("".join(out))  # every value above is escaped
 
 
-def upcoming(planned: list[PublicPlanned], dates: Dates, w: dict[str, str]) -> SafeString:
-    if not planned:
+def _list_section(anchor: str, heading: str, items: list[str]) -> SafeString:
+    """A titled list section of the page; ``heading`` and ``items`` are escaped HTML."""
+    if not items:
         return mark_safe("")
-    out = [f'<section aria-labelledby="h-planned"><h2 id="h-planned">{w["planned"]}</h2><ul>\n']
+    return mark_safe(  # the caller escaped every value
+        f'<section aria-labelledby="h-{anchor}"><h2 id="h-{anchor}">{heading}</h2><ul>\n'
+        f"{''.join(items)}</ul></section>"
+    )
+
+
+def upcoming(planned: list[PublicPlanned], dates: Dates, w: dict[str, str]) -> SafeString:
+    items = []
     for o in planned:
         end = f"–{dates.time(o.planned_end_at)}" if o.planned_end_at else ""
         description = f"<br>{esc(o.description)}" if o.description else ""
-        out.append(
+        items.append(
             f"<li><strong>{esc(o.title)}</strong> – "
             f"{esc(dates.weekday_day_month_time(o.started_at))}{end} "
             f"({_names_of(o.systems)}){description}</li>\n"
         )
-    out.append("</ul></section>")
-    return mark_safe("".join(out))  # every value above is escaped
+    return _list_section("planned", w["planned"], items)
 
 
 def past(notices: list[PublicNotice], dates: Dates, w: dict[str, str]) -> SafeString:
-    if not notices:
-        return mark_safe("")
-    out = [f'<section aria-labelledby="h-history"><h2 id="h-history">{w["past"]}</h2><ul>']
+    items = []
     for n in notices:
         ended = dates.day_short_month_time(n.ended_at) if n.ended_at else ""
-        out.append(
+        items.append(
             f'<li id="n-{n.code}">{esc(dates.day_short_month(n.published_at))}–{esc(ended)}: '
-            f"{esc(n.title)}</li>"
+            f"{esc(n.title)}</li>\n"
         )
-    out.append("</ul></section>")
-    return mark_safe("".join(out))  # every value above is escaped
+    return _list_section("history", w["past"], items)
 
 
 @lru_cache(maxsize=1)
