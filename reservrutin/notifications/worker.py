@@ -1,6 +1,6 @@
 """The ``sendoutbox`` worker step: deliver a batch of due outbox messages.
 
-The claim protocol (docs/notifications.md, code-habits "Claim protocol"), one batch at a time:
+The claim protocol (docs/notifications.md, docs/architecture.md "The claim protocol"), one batch at a time:
 
 1. Find up to ``OUTBOX_BATCH_SIZE`` due rows, oldest first. On PostgreSQL
    ``select_for_update(skip_locked=True)`` spreads concurrent workers over different rows;

@@ -1,6 +1,6 @@
 """The ``runtimers`` worker steps: fire one due timer, escalate one unacknowledged group.
 
-The claim protocol (code-habits "Claim protocol", docs/outages.md). A timer is claimed and
+The claim protocol (docs/architecture.md "The claim protocol", docs/outages.md). A timer is claimed and
 fired in ONE transaction, because firing does no external I/O (messages are outbox rows,
 delivered by ``sendoutbox``):
 

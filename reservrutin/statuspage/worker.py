@@ -1,7 +1,7 @@
 """The ``plannedevents`` worker step: fire one due reminder, start or end of a planned
 outage.
 
-The claim protocol (code-habits "Timers and escalations"):
+The claim protocol (docs/architecture.md "The claim protocol"):
 
 1. Find a due ``PlannedEvent`` (``sent_at IS NULL AND due_at <= now``, index
    ``planned_event_due_idx``), with ``select_for_update(skip_locked=True)`` on PostgreSQL
