@@ -210,6 +210,14 @@ WORKER_LEASE_SECONDS = env.integer("WORKER_LEASE_SECONDS", 60)
 #: How many due outbox messages one sendoutbox worker claims per transaction.
 OUTBOX_BATCH_SIZE = env.integer("OUTBOX_BATCH_SIZE", 50)
 STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
+
+# --- Operations: /readyz and /metrics ---------------------------------------------------------
+#: /readyz is unready when a worker loop's newest heartbeat is older than this.
+READYZ_HEARTBEAT_MAX_AGE_SECONDS = env.integer("READYZ_HEARTBEAT_MAX_AGE_SECONDS", 120)
+#: /readyz is unready when a message has waited in the outbox longer than this.
+READYZ_OUTBOX_MAX_AGE_SECONDS = env.integer("READYZ_OUTBOX_MAX_AGE_SECONDS", 600)
+#: Bearer token for /metrics; empty means /metrics does not exist (404).
+METRICS_TOKEN = env.string("METRICS_TOKEN", "")
 #: How long a web process trusts its last look at a status page's version (milliseconds).
 STATUSPAGE_FRESH_MS = env.integer("STATUSPAGE_FRESH_MS", 0 if TESTING else 1000)
 
