@@ -6,7 +6,6 @@ in URLs (records are addressed by ``code``), messages or logs.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from reservrutin.accounts.access import get_organisation_for_user
 from reservrutin.accounts.models import Organisation
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
+from reservrutin.lib.csvexport import csv_response
 from reservrutin.outages.models import Outage
 from reservrutin.records import access, actions, forms, printing, queries
 from reservrutin.records.models import BackRegistration, DowntimeRecord, RecordType
@@ -237,33 +237,38 @@ def correct(request: HttpRequest, org: str, code: str) -> HttpResponse:
 # --- queues -------------------------------------------------------------------------------
 
 
+QUEUE_CSV_HEADER = [
+    "nummer", "typ", "enhet", "händelsetid", "registrerad", "patient", "identitet", "ansvarig",
+    "senast", "status", "efterregistrerad",
+]  # fmt: skip
+PAYMENT_CSV_HEADER = [
+    "nummer", "patient", "identitet", "utskrivningsklar", "betalningsansvar från", "utskriven",
+    "dygn", "belopp", "regel",
+]  # fmt: skip
+
+
 def _queue_csv(rows: list[BackRegistration], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["nummer", "typ", "enhet", "händelsetid", "registrerad", "patient", "identitet",
-         "ansvarig", "senast", "status", "efterregistrerad"]
-    )  # fmt: skip
-    for row in rows:
-        record = row.record
-        writer.writerow(
+    return csv_response(
+        filename,
+        QUEUE_CSV_HEADER,
+        (
             [
-                record.number,
-                record.get_record_type_display(),
-                record.unit.name,
-                clock.local(record.event_at).strftime("%Y-%m-%d %H:%M"),
-                clock.local(record.entered_at).strftime("%Y-%m-%d %H:%M"),
-                record.subject_name,
+                row.record.number,
+                row.record.get_record_type_display(),
+                row.record.unit.name,
+                clock.local(row.record.event_at).strftime("%Y-%m-%d %H:%M"),
+                clock.local(row.record.entered_at).strftime("%Y-%m-%d %H:%M"),
+                row.record.subject_name,
                 # Masked even in the export: a file travels further than a page.
-                str(record.subject_identifier or ""),
+                str(row.record.subject_identifier or ""),
                 str(row.responsible),
                 clock.local(row.due_at).strftime("%Y-%m-%d %H:%M"),
                 row.get_status_display(),
                 clock.local(row.done_at).strftime("%Y-%m-%d %H:%M") if row.done_at else "",
             ]
-        )
-    return response
+            for row in rows
+        ),
+    )
 
 
 def _render_queue(
@@ -419,17 +424,10 @@ def payment_overview(request: HttpRequest, org: str, unit: str) -> HttpResponse:
         records=[row.record.pk for row in rows],
     )
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="betalningsansvar-{unit_obj.key}.csv"'
-        )
-        writer = csv.writer(response)
-        writer.writerow(
-            ["nummer", "patient", "identitet", "utskrivningsklar", "betalningsansvar från",
-             "utskriven", "dygn", "belopp", "regel"]
-        )  # fmt: skip
-        for row in rows:
-            writer.writerow(
+        return csv_response(
+            f"betalningsansvar-{unit_obj.key}.csv",
+            PAYMENT_CSV_HEADER,
+            (
                 [
                     row.record.number,
                     row.record.subject_name,
@@ -443,8 +441,9 @@ def payment_overview(request: HttpRequest, org: str, unit: str) -> HttpResponse:
                     row.amount_text or row.error,
                     row.rule.name,
                 ]
-            )
-        return response
+                for row in rows
+            ),
+        )
     return render(
         request,
         "records/payment_overview.html",
