@@ -27,6 +27,7 @@ from reservrutin.accounts.access import Role, has_role
 from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock, recurrence
+from reservrutin.lib.identity import redact
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.registry.models import System
 from reservrutin.statuspage.actions import bump_page_version
@@ -401,8 +402,9 @@ def planned_to_ical(organisation: Organisation, systems: Iterable[System] | None
         if window.rrule:
             lines.append(f"RRULE:{window.rrule}")
         lines += [
-            f"SUMMARY:{_escape(window.title)}",
-            f"DESCRIPTION:{_escape(description)}",
+            # A public feed: identity numbers are masked (lib.identity.redact, issue 14).
+            f"SUMMARY:{_escape(redact(window.title))}",
+            f"DESCRIPTION:{_escape(redact(description))}",
             f"CATEGORIES:{_escape(window.get_outage_type_display())}",
             f"LOCATION:{_escape(names)}",
             "TRANSP:OPAQUE",
