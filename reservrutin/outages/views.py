@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from reservrutin.accounts.access import visible_organisations
 from reservrutin.accounts.models import Organisation
-from reservrutin.lib import clock
+from reservrutin.lib import clock, params
 from reservrutin.lib.csvexport import csv_response
 from reservrutin.outages import actions, forms, queries, routing
 from reservrutin.outages.models import Outage, Report, Task
@@ -270,7 +270,8 @@ def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> Htt
         elif action == "avsluta":
             actions.close_outage(outage, by=by)
         elif action == "verifiera":
-            report = get_object_or_404(Report, outage=outage, code=request.POST.get("report", ""))
+            code = params.optional_uuid(request.POST, "report")
+            report = get_object_or_404(Report, outage=outage, code=code)
             actions.verify_report(report, by=by)
     except actions.OutageError as exc:
         if form is None:

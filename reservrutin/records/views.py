@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from reservrutin.accounts.access import get_organisation_for_user
 from reservrutin.accounts.models import Organisation
 from reservrutin.audit.actions import record_event
-from reservrutin.lib import clock
+from reservrutin.lib import clock, params
 from reservrutin.lib.csvexport import csv_response
 from reservrutin.outages.models import Outage
 from reservrutin.records import access, actions, forms, printing, queries
@@ -40,10 +40,10 @@ def _audit_list(request: HttpRequest, organisation: Organisation | None, rows: l
 
 def _initial_place(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
     initial: dict[str, Any] = {"idempotency_key": forms.new_key()}
-    outage = request.GET.get("outage")
+    outage = params.optional_uuid(request.GET, "outage")
     if outage:
         initial["outage"] = Outage.objects.filter(organisation=organisation, code=outage).first()
-    unit = request.GET.get("unit")
+    unit = params.optional_text(request.GET, "unit")
     if unit:
         initial["unit"] = organisation.units.filter(key=unit).first()
     return initial
@@ -409,11 +409,8 @@ def payment_overview(request: HttpRequest, org: str, unit: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, org)
     unit_obj = get_object_or_404(access.capture_units(request.user, organisation), key=unit)
     outages = Outage.objects.filter(organisation=organisation).order_by("-started_at")
-    outage = (
-        outages.filter(code=request.GET["outage"]).first()
-        if request.GET.get("outage")
-        else outages.first()
-    )
+    code = params.optional_uuid(request.GET, "outage")
+    outage = outages.filter(code=code).first() if code else outages.first()
     now = clock.now()
     rows = queries.payment_overview(unit_obj, outage, now=now) if outage else []
     record_event(
@@ -467,20 +464,17 @@ def blank_form(request: HttpRequest, org: str, record_type: str) -> HttpResponse
     organisation = get_organisation_for_user(request.user, org)
     if record_type not in RecordType.values:
         raise Http404("Unknown form")
-    unit_key = request.GET.get("unit")
+    unit_key = params.optional_text(request.GET, "unit")
     units = access.capture_units(request.user, organisation)
     unit_obj = units.filter(key=unit_key).first() if unit_key else None
     if unit_key and unit_obj is None:
         raise Http404("Unit not found")
     if unit_obj is None and not units.exists():
         raise Http404("No unit to print for")
-    outage_code = request.GET.get("outage")
+    outage_code = params.optional_uuid(request.GET, "outage")
     outage = None
     if outage_code:
-        try:
-            outage = Outage.objects.filter(organisation=organisation, code=outage_code).first()
-        except ValidationError:
-            outage = None
+        outage = Outage.objects.filter(organisation=organisation, code=outage_code).first()
         if outage is None:
             raise Http404("Outage not found")
     reserved = actions.allocate_number(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reservrutin.accounts.access import get_organisation_for_user
+from reservrutin.lib import params
 from reservrutin.lib.identity import redact, redactions
 from reservrutin.outages.models import Outage
 from reservrutin.statuspage import actions, queries
@@ -89,10 +90,9 @@ def notice_list(request: HttpRequest, org: str) -> HttpResponse:
 def notice_new(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, org)
     outage = None
-    if request.GET.get("outage"):
-        outage = Outage.objects.filter(
-            organisation=organisation, code=request.GET["outage"]
-        ).first()
+    code = params.optional_uuid(request.GET, "outage")
+    if code is not None:
+        outage = Outage.objects.filter(organisation=organisation, code=code).first()
     initial = {}
     templates = queries.notice_templates(outage)
     if outage is not None:
