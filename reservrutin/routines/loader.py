@@ -321,7 +321,7 @@ def _build(
         # Keys are names, so "1" or "true" as a key is kept as the text written.
         key = str(key_node.value)
         if _SURROGATE.search(key):
-            problems.append(_surrogate_problem(key_node, format_path(path), filename))
+            problems.append(_surrogate_problem(key_node, path, filename))
             continue
         if key in first_seen:
             prev = first_seen[key]
@@ -351,7 +351,7 @@ def _scalar(node: ScalarNode, path: Path, problems: list[Problem], filename: str
     if tag == STR_TAG or node.style in ("'", '"', "|", ">"):
         if _SURROGATE.search(value):
             # "\ud800" in a double-quoted string: not a character, cannot be stored.
-            problems.append(_surrogate_problem(node, format_path(path), filename))
+            problems.append(_surrogate_problem(node, path, filename))
             return ""
         return value
     if tag == NULL_TAG:
@@ -361,32 +361,16 @@ def _scalar(node: ScalarNode, path: Path, problems: list[Problem], filename: str
     if tag == INT_TAG:
         digits = value.replace("_", "").lstrip("+-")
         if len(digits) > MAX_INT_DIGITS:
-            mark = _mark(node.start_mark)
-            problems.append(
-                Problem(
-                    filename,
-                    mark.line,
-                    mark.column,
-                    format_path(path),
-                    _("talet har %(count)d siffror; ett tal i en rutin har högst %(max)d")
-                    % {"count": len(digits), "max": MAX_INT_DIGITS},
-                )
-            )
+            message = _("talet har %(count)d siffror; ett tal i en rutin har högst %(max)d")
+            counts = {"count": len(digits), "max": MAX_INT_DIGITS}
+            problems.append(_problem_at(node, path, filename, message % counts))
             return 0
         return int(value.replace("_", ""))
     if tag == FLOAT_TAG:
         number = float(value.replace("_", ""))
         if not math.isfinite(number):
-            mark = _mark(node.start_mark)
-            problems.append(
-                Problem(
-                    filename,
-                    mark.line,
-                    mark.column,
-                    format_path(path),
-                    _("”%(value)s” är inget tal som går att använda") % {"value": value[:40]},
-                )
-            )
+            message = _("”%(value)s” är inget tal som går att använda") % {"value": value[:40]}
+            problems.append(_problem_at(node, path, filename, message))
             return 0.0
         return number
     if tag == DATE_TAG:
@@ -410,18 +394,16 @@ def _scalar(node: ScalarNode, path: Path, problems: list[Problem], filename: str
     return value
 
 
-def _surrogate_problem(node: Node, where: str, filename: str) -> Problem:
+def _problem_at(node: Node, path: Path, filename: str, message: str) -> Problem:
     mark = _mark(node.start_mark)
-    return Problem(
-        filename,
-        mark.line,
-        mark.column,
-        where,
-        _(
-            "texten innehåller en ogiltig teckenkod (ett ensamt surrogat, t.ex. \\ud800); "
-            "ta bort den"
-        ),
+    return Problem(filename, mark.line, mark.column, format_path(path), message)
+
+
+def _surrogate_problem(node: Node, path: Path, filename: str) -> Problem:
+    message = _(
+        "texten innehåller en ogiltig teckenkod (ett ensamt surrogat, t.ex. \\ud800); ta bort den"
     )
+    return _problem_at(node, path, filename, message)
 
 
 def _empty_file() -> str:

@@ -16,7 +16,8 @@ from reservrutin.lib.csvexport import FORMULA_PREFIXES
 from reservrutin.outages import actions as outage_actions
 from reservrutin.readiness.tests.helpers import import_and_approve, make_roles
 from reservrutin.records import actions
-from reservrutin.records.tests.helpers import NEXT_MORNING, PNR, RecordsTestCase, key
+from reservrutin.records.tests import test_views_discharge
+from reservrutin.records.tests.helpers import NEXT_MORNING, PNR, RecordsTestCase
 
 HOSTILE = '=HYPERLINK("http://angripare.example/","Klicka")'
 
@@ -29,23 +30,7 @@ class CsvExportsAreInertTests(RecordsTestCase):
         self.capture(subject=actions.Subject(HOSTILE, PNR))
         outage_actions.add_note(self.outage, text=HOSTILE, by=self.adam)
         self.login(self.alice)
-        discharge = {
-            "idempotency_key": key(),
-            "outage": self.outage.pk,
-            "unit": self.unit_a.pk,
-            "kind": "ready_for_discharge",
-            "call_at": "2026-11-18T10:00",
-            "patient_name": HOSTILE,
-            "identifier": PNR,
-            "ward": "Avdelning 12",
-            "ward_phone": "0920-284012",
-            "caller_name": "Nora Karlsson",
-            "caller_organisation": "Region A",
-            "receiver_name": "Kim Lind",
-            "receiver_organisation": "Kommun B",
-            "summary": "Utskrivningsklar.",
-            "written_by_name": "Nora Karlsson",
-        }
+        discharge = test_views_discharge.DischargeViewTests.data(self, patient_name=HOSTILE)  # type: ignore[arg-type]
         self.assertEqual(
             self.client.post("/org/org-a/utskrivningsklar/ny/", discharge).status_code, 302
         )
