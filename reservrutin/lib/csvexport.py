@@ -7,6 +7,10 @@ Excel or LibreOffice. ``safe_cell`` puts an apostrophe before such a text, which
 spreadsheet shows as plain text. Numbers, dates and other non-text values are written as
 they are: only text can carry a formula.
 
+A file travels further than a page, so every text cell also passes through the one
+redactor (``lib.identity.redact``): an identity number typed into a timeline note or a
+checklist item comes out masked. The records' own exports carry identifiers masked already.
+
 The files are what Swedish Excel opens by double-click: UTF-8 with a byte-order mark
 (otherwise å, ä and ö come out garbled) and ``;`` between cells (``,`` is the decimal
 separator in Swedish).
@@ -20,17 +24,22 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from reservrutin.lib.identity import redact
+
 #: The characters that make a spreadsheet read a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DELIMITER = ";"
 
 
 def safe_cell(value: Any) -> Any:
-    """``value`` as a cell that a spreadsheet shows as text, never runs."""
+    """``value`` as a cell that a spreadsheet shows as text, never runs, with identity
+    numbers masked."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        value = redact(value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

@@ -34,3 +34,8 @@ def test_the_response_is_an_excel_friendly_attachment() -> None:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
     assert response.content.decode() == "\ufeffRubrik\r\n'=cmd\r\n"
+
+
+def test_identity_numbers_in_text_cells_are_masked() -> None:
+    assert safe_cell("Ringde om 19121212-1212.") == "Ringde om 19121212-****."
+    assert safe_cell("-19121212-1212") == "'-19121212-****"

@@ -29,6 +29,7 @@ class CsvExportsAreInertTests(RecordsTestCase):
         import_and_approve()
         self.capture(subject=actions.Subject(HOSTILE, PNR))
         outage_actions.add_note(self.outage, text=HOSTILE, by=self.adam)
+        outage_actions.add_note(self.outage, text=f"Gäller {PNR}.", by=self.adam)
         self.login(self.alice)
         discharge = test_views_discharge.DischargeViewTests.data(self, patient_name=HOSTILE)  # type: ignore[arg-type]
         self.assertEqual(
@@ -54,6 +55,11 @@ class CsvExportsAreInertTests(RecordsTestCase):
             self.login(self.alice)
             seen += self.assert_inert(self.client.get(payment), payment)
         self.assertEqual(seen, 6)
+        timeline = reverse("outages:timeline_csv", args=["org-a", self.outage.code])
+        self.login(self.adam)
+        text = self.client.get(timeline).content.decode("utf-8-sig")
+        self.assertIn("Gäller 19121212-****.", text)
+        self.assertNotIn(PNR, text)
 
     def assert_inert(self, response: object, url: str) -> int:
         self.assertEqual(response.status_code, 200, url)  # type: ignore[attr-defined]
