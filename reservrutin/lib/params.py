@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Mapping
+from typing import Any
 
-from django.core.exceptions import BadRequest
+from django import forms
+from django.core.exceptions import BadRequest, ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -95,3 +98,26 @@ def optional_int(
     if not low <= number <= high:
         raise BadParameter(f"{name}: out of range")
     return number
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing a key no integer column can hold before it queries: SQLite
+    raises ``OverflowError`` for a 20-digit id (a 500 in issue 14). Use it for every
+    multiple choice of rows."""
+
+    def _check_values(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)) and self._integer_key():
+            for key in value:
+                text = str(key)
+                if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": text[:20]},
+                    )
+        return super()._check_values(value)
+
+    def _integer_key(self) -> bool:
+        meta = self.queryset.model._meta
+        field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        return isinstance(field, models.IntegerField | models.AutoField)

@@ -52,3 +52,17 @@ def test_it_knows_what_a_database_cannot_store() -> None:
     assert has_unstorable("a\x00b")
     assert has_unstorable("\udc80")
     assert not has_unstorable("åäö – 😀")
+
+
+def test_a_multiple_choice_refuses_ids_no_integer_column_holds() -> None:
+    from django.contrib.auth.models import Group
+    from django.forms import ValidationError
+
+    from reservrutin.lib.params import ModelMultipleChoiceField
+
+    # No database here: the ids are refused before any query.
+    field = ModelMultipleChoiceField(queryset=Group.objects.all())
+    for value in ("9" * 4300, "99999999999999999999", "-1", "²"):
+        with pytest.raises(ValidationError) as caught:
+            field.clean([value])  # refused before any query
+        assert caught.value.code == "invalid_pk_value"

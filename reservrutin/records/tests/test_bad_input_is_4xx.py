@@ -112,3 +112,11 @@ class BadInputTests(RecordsTestCase):
         # Pasted text is kept in the box (what was typed), the lines still excerpted.
         pasted = self.upload(ROUTINE + "falt_x: 1\n", as_file=False)
         self.assertContains(pasted, "falt_x: 1</textarea>", status_code=400)
+
+    def test_a_choice_of_rows_with_an_id_no_column_holds(self) -> None:
+        self.login(self.adam)
+        for url in ("/org/org-a/driftinfo/ny/", "/org/org-a/planerat/", "/org/org-a/felanmalan/"):
+            for value in (HUGE, "99999999999999999999", "-1", "²"):
+                with self.subTest(url=url, value=value[:12]):
+                    response = self.client.post(url, {"systems": [value]})
+                    self.assertEqual(response.status_code, 400)
