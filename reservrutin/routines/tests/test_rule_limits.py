@@ -15,8 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from reservrutin.readiness.tests.helpers import import_and_approve, make_roles
-from reservrutin.routines.actions import RoutineRejected, import_routine
+from reservrutin.routines.actions import RoutineRejected, approve_version, import_routine
 from reservrutin.routines.models import RoutineVersion
 from reservrutin.routines.tests.test_routine_upload import ROUTINE
 from reservrutin.test import BaseTestCase
@@ -68,9 +67,8 @@ class RoutineRuleLimitTests(BaseTestCase):
 
     def test_a_stored_version_with_a_bad_rule_still_renders(self) -> None:
         # Stored before rules were checked: put the bad rule into a version in force.
-        make_roles(self.org_a)
-        good = with_window("FREQ=WEEKLY")
-        version = import_and_approve("1", extra=good[len(ROUTINE) :])
+        imported = import_routine(with_window("FREQ=WEEKLY"), filename="a.yaml", by=self.adam)
+        version = approve_version(imported.version, by=self.adam)
         parsed = version.parsed
         parsed["planned_outages"]["service_windows"][0]["rrule"] = "FREQ=WEEKLY;INTERVAL=0"
         RoutineVersion.objects.filter(pk=version.pk).update(parsed=parsed, sha256="0" * 64)
