@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes and lone surrogates in the query string or form answer 400 (issue 14).
+    "reservrutin.lib.params.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reservrutin.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,6 +137,15 @@ LOGIN_FAILURE_WINDOW_MINUTES = env.integer("LOGIN_FAILURE_WINDOW_MINUTES", 15)
 SESSION_IDLE_TIMEOUT_MINUTES = env.integer("SESSION_IDLE_TIMEOUT_MINUTES", 60)
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Request size --------------------------------------------------------------------------
+# A request body without files (forms, pasted routine text) larger than this answers 400;
+# the routine text box takes at most 1 MB (routines.loader.MAX_BYTES), so 2 MB leaves room.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# Uploaded files larger than this are spooled to a temporary file instead of memory; a
+# routine file larger than routines.loader.MAX_BYTES is refused by the upload form.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.integer("FILE_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.integer("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 
 # --- HTTPS -----------------------------------------------------------------------------------
 HTTPS = env.boolean("HTTPS", not DEBUG and not TESTING)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reservrutin.accounts.models import Organisation
+from reservrutin.lib import params
 from reservrutin.outages.models import Report
 from reservrutin.outages.queries import reportable_systems
 
@@ -19,7 +20,7 @@ class ReportForm(forms.Form):
     """A fault report (TES-08): who, which unit, which systems, what kind of fault and how
     widespread, after the routine's self-check questions (SOD-11)."""
 
-    systems = forms.ModelMultipleChoiceField(
+    systems = params.ModelMultipleChoiceField(
         label=_("Vilka system gäller det?"),
         queryset=None,  # set per organisation
         widget=forms.CheckboxSelectMultiple,

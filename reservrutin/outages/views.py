@@ -6,7 +6,6 @@ reads in ``queries``.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from reservrutin.accounts.access import visible_organisations
 from reservrutin.accounts.models import Organisation
-from reservrutin.lib import clock
+from reservrutin.lib import clock, params
+from reservrutin.lib.csvexport import csv_response
 from reservrutin.outages import actions, forms, queries, routing
 from reservrutin.outages.models import Outage, Report, Task
 
@@ -270,7 +270,8 @@ def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> Htt
         elif action == "avsluta":
             actions.close_outage(outage, by=by)
         elif action == "verifiera":
-            report = get_object_or_404(Report, outage=outage, code=request.POST.get("report", ""))
+            code = params.optional_uuid(request.POST, "report")
+            report = get_object_or_404(Report, outage=outage, code=code)
             actions.verify_report(report, by=by)
     except actions.OutageError as exc:
         if form is None:
@@ -306,25 +307,21 @@ def timeline_csv(request: HttpRequest, org: str, code: Any) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     outage = queries.get_outage_for_user(request.user, org, code)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tidslinje-{outage.code}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with å, ä, ö correctly only with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Tid"), _("Typ"), _("Text"), _("Vem"), _("Rättar")])
-    for entry in outage.timeline.select_related("actor"):
-        text = entry.text
-        if text[:1] in ("=", "+", "-", "@"):
-            text = "'" + text  # no formulas in a spreadsheet from user text
-        writer.writerow(
+    # User text cannot become a formula: lib.csvexport makes every cell safe.
+    return csv_response(
+        f"tidslinje-{outage.code}.csv",
+        [_("Tid"), _("Typ"), _("Text"), _("Vem"), _("Rättar")],
+        (
             [
                 clock.local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                 entry.get_kind_display(),
-                text,
+                entry.text,
                 str(entry.actor or ""),
                 entry.corrects_id or "",
             ]
-        )
-    return response
+            for entry in outage.timeline.select_related("actor")
+        ),
+    )
 
 
 def _review_context(request: HttpRequest, org: str, code: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from django.utils.translation import ngettext
 from reservrutin.accounts.access import Role, has_role
 from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
-from reservrutin.lib import clock
+from reservrutin.lib import clock, recurrence
+from reservrutin.lib.identity import redact
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.registry.models import System
 from reservrutin.statuspage.actions import bump_page_version
@@ -36,9 +37,6 @@ from reservrutin.statuspage.notice_rules import NoticeRules, notice_rules
 
 #: How many future occurrences of a recurring window exist as rows (and are shown).
 HORIZON = 12
-#: Recurrences more frequent than daily are refused: a service window every hour is a
-#: typing mistake, and would flood subscribers.
-ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 
 # --- Recurrence -----------------------------------------------------------------------------
@@ -46,25 +44,16 @@ ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 def _parse_rule(text: str, starts_at: dt.datetime) -> rrule:
     """The RRULE with ``starts_at`` as DTSTART in Europe/Stockholm, so 10:00 stays 10:00
-    across daylight-saving changes (a UTC DTSTART would drift by an hour)."""
-    text = text.strip().removeprefix("RRULE:").upper()
-    parts = dict(p.split("=", 1) for p in text.split(";") if "=" in p)
-    if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
-        raise ValidationError(
-            {"rrule": _("Upprepningen måste vara dag, vecka, månad eller år (FREQ=…).")}
-        )
-    if "DTSTART" in text:
-        raise ValidationError({"rrule": _("Ange starttiden i fältet för start, inte i regeln.")})
+    across daylight-saving changes (a UTC DTSTART would drift by an hour). Checked by
+    ``lib.recurrence`` before anything expands it (issue 14: INTERVAL=0 hung a thread)."""
     try:
-        return rrulestr(text, dtstart=clock.local(starts_at))  # type: ignore[return-value]
-    except (ValueError, TypeError) as exc:
-        raise ValidationError(
-            {"rrule": _("Upprepningsregeln går inte att läsa: %(error)s") % {"error": exc}}
-        ) from None
+        return recurrence.parse(text, clock.local(starts_at))
+    except recurrence.RecurrenceError as exc:
+        raise ValidationError({"rrule": exc.message}) from None
 
 
 def normalise_rrule(text: str) -> str:
-    return text.strip().removeprefix("RRULE:").upper()
+    return recurrence.normalise(text)
 
 
 def occurrences(
@@ -76,20 +65,17 @@ def occurrences(
 ) -> list[dt.datetime]:
     """Start instants (UTC) of a window: ``starts_at`` alone, or the RRULE's occurrences
     strictly after ``after`` (inclusive of DTSTART's day when ``after`` is None), at most
-    ``limit``. A rule without COUNT/UNTIL is cut at the horizon."""
+    ``limit``, through the one bounded expansion (``lib.recurrence.expand``)."""
     if not rrule_text.strip():
         return [starts_at] if after is None or starts_at > after else []
     rule = _parse_rule(rrule_text, starts_at)
-    found: list[dt.datetime] = []
-    current = (
-        rule.after(clock.local(after), inc=False)
-        if after
-        else rule.after(clock.local(starts_at), inc=True)
+    found = recurrence.expand(
+        rule,
+        after=clock.local(after or starts_at),
+        inclusive=after is None,
+        limit=limit,
     )
-    while current is not None and len(found) < limit:
-        found.append(current.astimezone(dt.UTC))
-        current = rule.after(current, inc=False)
-    return found
+    return [start.astimezone(dt.UTC) for start in found]
 
 
 # --- Scheduling -----------------------------------------------------------------------------
@@ -416,8 +402,9 @@ def planned_to_ical(organisation: Organisation, systems: Iterable[System] | None
         if window.rrule:
             lines.append(f"RRULE:{window.rrule}")
         lines += [
-            f"SUMMARY:{_escape(window.title)}",
-            f"DESCRIPTION:{_escape(description)}",
+            # A public feed: identity numbers are masked (lib.identity.redact, issue 14).
+            f"SUMMARY:{_escape(redact(window.title))}",
+            f"DESCRIPTION:{_escape(redact(description))}",
             f"CATEGORIES:{_escape(window.get_outage_type_display())}",
             f"LOCATION:{_escape(names)}",
             "TRANSP:OPAQUE",

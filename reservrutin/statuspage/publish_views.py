@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reservrutin.accounts.access import get_organisation_for_user
+from reservrutin.lib import params
+from reservrutin.lib.identity import redact, redactions
 from reservrutin.outages.models import Outage
 from reservrutin.statuspage import actions, queries
 from reservrutin.statuspage.forms import NoticeEditForm, NoticeForm
@@ -32,6 +36,20 @@ def _notice(request: HttpRequest, org: str, code: str) -> Notice:
     if notice.status == Notice.Status.DRAFT and not actions.can_see_draft(request.user, notice):
         raise Http404
     return notice
+
+
+def _masked(*texts: str) -> list[tuple[str, str]]:
+    """What the redactor will mask in ``texts`` when they leave the organisation."""
+    return [pair for text in texts for pair in redactions(text or "")]
+
+
+def _masking_key(masked: list[tuple[str, str]]) -> str:
+    """Names what the publisher was warned about: a changed text needs a new warning."""
+    return hashlib.sha256("\n".join(typed for typed, _shown in masked).encode()).hexdigest()[:16]
+
+
+def _masking_confirmed(request: HttpRequest, masked: list[tuple[str, str]]) -> bool:
+    return not masked or request.POST.get("confirm_masking") == _masking_key(masked)
 
 
 def _apply_errors(form: NoticeForm | NoticeEditForm, exc: ValidationError) -> None:
@@ -72,10 +90,9 @@ def notice_list(request: HttpRequest, org: str) -> HttpResponse:
 def notice_new(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, org)
     outage = None
-    if request.GET.get("outage"):
-        outage = Outage.objects.filter(
-            organisation=organisation, code=request.GET["outage"]
-        ).first()
+    code = params.optional_uuid(request.GET, "outage")
+    if code is not None:
+        outage = Outage.objects.filter(organisation=organisation, code=code).first()
     initial = {}
     templates = queries.notice_templates(outage)
     if outage is not None:
@@ -85,10 +102,19 @@ def notice_new(request: HttpRequest, org: str) -> HttpResponse:
             initial.update(title=chosen.title or outage.title, body=chosen.text, severity="outage")
     form = NoticeForm(request.POST or None, organisation=organisation, initial=initial)
     preview = None
+    masked: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if "preview" in request.POST:
-            preview = data
+        masked = _masked(data["title"], data["body"], data["backup_routine"])
+        publishing = "publish" in request.POST
+        if "preview" in request.POST or (publishing and not _masking_confirmed(request, masked)):
+            # The preview shows what will be published: identity numbers masked.
+            preview = {
+                **data,
+                "title": redact(data["title"]),
+                "body": redact(data["body"]),
+                "backup_routine": redact(data["backup_routine"]),
+            }
         else:
             try:
                 notice = actions.create_notice(
@@ -123,6 +149,8 @@ def notice_new(request: HttpRequest, org: str) -> HttpResponse:
             "preview": preview,
             "outage": outage,
             "templates": templates,
+            "masked": masked,
+            "masking_key": _masking_key(masked) if masked else "",
         },
         status=400 if form.errors else 200,
     )
@@ -137,10 +165,13 @@ def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
         request.POST or None,
         initial={"title": notice.title, "body": notice.body, "severity": notice.severity},
     )
+    masked = _masked(notice.title, notice.body, notice.backup_routine)
     if request.method == "POST":
         if not may_publish:
             raise PermissionDenied
         if form.is_valid():
+            masked = _masked(form.cleaned_data["title"], form.cleaned_data["body"])
+        if form.is_valid() and _masking_confirmed(request, masked):
             try:
                 actions.update_notice(notice, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
@@ -158,6 +189,8 @@ def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
             "may_publish": may_publish,
             "revisions": notice.revisions.all(),
             "broadcast": queries.broadcast_text(notice),
+            "masked": masked,
+            "masking_key": _masking_key(masked) if masked else "",
         },
         status=400 if form.errors else 200,
     )

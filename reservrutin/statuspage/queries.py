@@ -19,6 +19,7 @@ from django.utils import translation
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, compiled
+from reservrutin.lib.identity import redact
 from reservrutin.outages.models import Outage
 from reservrutin.registry.models import Dependency, System
 from reservrutin.registry.queries import Edge, dependants_by_cause, reachable
@@ -64,6 +65,10 @@ class PublicSystem:
     organisation: Organisation
 
 
+def _redact_values(item: dict[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: redact(v) if isinstance(v, str) and k not in skip else v for k, v in item.items()}
+
+
 @dataclass(slots=True)
 class PublicNotice:
     """A published or ended notice as the public pages show it (a plain row, no model)."""
@@ -84,6 +89,15 @@ class PublicNotice:
     prognosis_at: dt.datetime | None
     systems: list[PublicSystem] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # The one place notice texts enter every public renderer (page, widget, Atom, JSON
+        # Feed, API, static mirror): identity numbers are masked here (issue 14).
+        self.title = redact(self.title)
+        self.body = redact(self.body)
+        self.backup_routine = redact(self.backup_routine)
+        self.instructions = [_redact_values(i) for i in self.instructions or []]
+        self.links = [_redact_values(link, skip=("url",)) for link in self.links or []]
+
     @property
     def severity_label(self) -> str:
         return str(Notice.Severity(self.severity).label)
@@ -100,6 +114,10 @@ class PublicPlanned:
     started_at: dt.datetime
     planned_end_at: dt.datetime | None
     systems: list[PublicSystem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.title = redact(self.title)
+        self.description = redact(self.description or "")
 
 
 @dataclass(slots=True)
@@ -519,11 +537,11 @@ def broadcast_text(notice: Notice) -> str:
     """The phone-queue broadcast (lavinmeddelande) derived from a notice, for the telephony
     owner to record (LMN-10, LMN-11): short enough to be read out in about half a minute,
     and pointing callers to the status page rather than reading out details."""
-    body = " ".join(notice.body.split())
+    body = " ".join(redact(notice.body).split())
     if len(body) > BROADCAST_MAX:
         body = body[: BROADCAST_MAX - 1].rsplit(" ", 1)[0] + "…"
     return (
-        f"{notice.organisation.name} informerar: {notice.title.rstrip('.')}. {body} "
+        f"{notice.organisation.name} informerar: {redact(notice.title).rstrip('.')}. {body} "
         "Mer information finns på driftinformationen."
     )
 

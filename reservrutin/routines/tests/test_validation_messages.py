@@ -408,9 +408,9 @@ def test_dates() -> None:
         (
             "planned_outages:\n  service_windows:\n    - {key: w, title: W, rrule: "
             "'FREQ=SOMETIMES', starts: '10:00', ends: '11:00'}\n",
-            "t.yaml:9:33: planned_outages.service_windows[0].rrule: ”FREQ=SOMETIMES” är ingen "
-            "giltig upprepningsregel (invalid 'FREQ': SOMETIMES); skriv t.ex. "
-            "FREQ=MONTHLY;BYDAY=+2WE",
+            "t.yaml:9:33: planned_outages.service_windows[0].rrule: ”FREQ=SOMETIMES” går inte "
+            "att använda som upprepningsregel: Upprepningen måste vara dag, vecka, månad eller "
+            "år (FREQ=…).",
         ),
         (
             "planned_outages:\n  service_windows:\n    - {key: w, title: W, rrule: "
