@@ -124,6 +124,25 @@ class SingleDeviceReportTest(BaseTestCase):
         other = self.client.get(reverse("outages:report_result", args=["org-a", report.code]))
         self.assertEqual(other.status_code, 404)
 
+    def test_a_device_report_during_a_known_outage_names_it_and_does_not_join(self) -> None:
+        self.login(self.alice)
+        with at(9):
+            known = actions.submit_report(
+                self.org_a,
+                systems=[self.system_a],
+                fault_type="unreachable",
+                extent="everyone",
+                reporter=self.carl,
+                idempotency_key="known",
+            ).outage
+        with at(10):
+            response = self.post()
+            page = self.client.get(response["Location"])
+        self.assertContains(page, "Det finns redan en känd störning:")
+        self.assertContains(page, "Störning i System A")
+        assert known is not None
+        self.assertEqual(known.reports.count(), 1)
+
     def test_actions_return_no_outage(self) -> None:
         with at(10):
             submitted = actions.submit_report(
