@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from reservrutin.accounts.models import Organisation
+from reservrutin.outages import actions
 from reservrutin.registry.models import ContactPoint, Role, RoleAssignment, System, SystemPart
 from reservrutin.routines.actions import approve_version, import_routine
 from reservrutin.routines.models import RoutineVersion
@@ -93,3 +94,16 @@ def install_scope_world(cls: Any) -> None:
 def install_routine(text: str) -> RoutineVersion:
     imported = import_routine(text, filename="system-a-rutin.yaml", by=None)
     return approve_version(imported.version, by=None)
+
+
+def submit(case: Any, key: str, **extra: Any) -> actions.Submitted:
+    """A report on System A by Alice (override anything), "everyone" unless said."""
+    fields: dict[str, Any] = {
+        "systems": [case.system_a],
+        "fault_type": "unreachable",
+        "extent": "everyone",
+        "reporter": case.alice,
+        "idempotency_key": key,
+    }
+    fields.update(extra)
+    return actions.submit_report(case.org_a, **fields)

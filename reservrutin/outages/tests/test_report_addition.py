@@ -10,7 +10,7 @@ from reservrutin.accounts.models import Unit
 from reservrutin.outages import actions
 from reservrutin.outages.models import Outage, Report, ReportAddition, TimelineEntry
 from reservrutin.outages.tests.helpers import at
-from reservrutin.outages.tests.scope_helpers import install_scope_world
+from reservrutin.outages.tests.scope_helpers import install_scope_world, submit
 from reservrutin.test import BaseTestCase
 
 
@@ -24,15 +24,13 @@ class ReportAdditionTest(BaseTestCase):
 
     def report(self, *, extent: str = "only_me", part: object = None) -> Report:
         with at(10):
-            return actions.submit_report(
-                self.org_a,
-                systems=[self.system_a],
+            return submit(
+                self,
+                f"r-{extent}",
                 part=part,
                 fault_type="cannot_log_in",
                 extent=extent,
                 unit=self.unit_a,
-                reporter=self.alice,
-                idempotency_key=f"r-{extent}",
             ).report
 
     def add_url(self, report: Report) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from django.urls import reverse
 
 from reservrutin.lib import clock
-from reservrutin.outages import actions, scope
+from reservrutin.outages import scope
 from reservrutin.outages.models import Outage, Report, TimelineEntry
 from reservrutin.outages.tests.helpers import at
-from reservrutin.outages.tests.scope_helpers import install_scope_world
+from reservrutin.outages.tests.scope_helpers import install_scope_world, submit
 from reservrutin.routines.models import RoutineVersion
 from reservrutin.test import BaseTestCase
 
@@ -127,14 +127,7 @@ class SingleDeviceReportTest(BaseTestCase):
     def test_a_device_report_during_a_known_outage_names_it_and_does_not_join(self) -> None:
         self.login(self.alice)
         with at(9):
-            known = actions.submit_report(
-                self.org_a,
-                systems=[self.system_a],
-                fault_type="unreachable",
-                extent="everyone",
-                reporter=self.carl,
-                idempotency_key="known",
-            ).outage
+            known = submit(self, "known", reporter=self.carl).outage
         with at(10):
             response = self.post()
             page = self.client.get(response["Location"])
@@ -145,14 +138,7 @@ class SingleDeviceReportTest(BaseTestCase):
 
     def test_actions_return_no_outage(self) -> None:
         with at(10):
-            submitted = actions.submit_report(
-                self.org_a,
-                systems=[self.system_a],
-                fault_type="device",
-                extent="only_me",
-                reporter=self.alice,
-                idempotency_key="direct",
-            )
+            submitted = submit(self, "direct", fault_type="device", extent="only_me")
         self.assertIsNone(submitted.outage)
         self.assertFalse(submitted.opened)
         self.assertTrue(submitted.report.is_single_device)

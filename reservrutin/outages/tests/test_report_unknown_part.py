@@ -8,7 +8,7 @@ from django.urls import reverse
 from reservrutin.outages import actions
 from reservrutin.outages.models import Outage, Report
 from reservrutin.outages.tests.helpers import at
-from reservrutin.outages.tests.scope_helpers import install_scope_world
+from reservrutin.outages.tests.scope_helpers import install_scope_world, submit
 from reservrutin.registry.models import System, SystemPart
 from reservrutin.test import BaseTestCase
 
@@ -62,14 +62,8 @@ class UnknownPartTest(BaseTestCase):
 
     def test_the_action_refuses_it_too(self) -> None:
         with at(10), self.assertRaisesMessage(actions.OutageError, "Okänd systemdel"):
-            actions.submit_report(
-                self.org_a,
-                systems=[self.system_a],
-                part=self.other_part,
-                fault_type="function_broken",
-                extent="my_unit",
-                reporter=self.alice,
-                idempotency_key="direct",
+            submit(
+                self, "direct", part=self.other_part, fault_type="function_broken", extent="my_unit"
             )
 
     def test_a_known_part_is_stored(self) -> None:

@@ -10,7 +10,7 @@ from reservrutin.notifications.models import OutboxMessage
 from reservrutin.outages import actions
 from reservrutin.outages.models import Escalation
 from reservrutin.outages.tests.helpers import at
-from reservrutin.outages.tests.scope_helpers import install_scope_world
+from reservrutin.outages.tests.scope_helpers import install_scope_world, submit
 from reservrutin.statuspage.models import Notice
 from reservrutin.test import BaseTestCase
 
@@ -25,15 +25,13 @@ class PartAtOneUnitTest(BaseTestCase):
         cache.clear()
 
     def report_journal_at_unit_a(self) -> actions.Submitted:
-        return actions.submit_report(
-            self.org_a,
-            systems=[self.system_a],
+        return submit(
+            self,
+            "journal-unit-a",
             part=self.journal,
             fault_type="function_broken",
             extent="my_unit",
             unit=self.unit_a,
-            reporter=self.alice,
-            idempotency_key="journal-unit-a",
         )
 
     def test_it_limits_the_outage_to_the_unit_and_the_part(self) -> None:
@@ -58,15 +56,7 @@ class PartAtOneUnitTest(BaseTestCase):
 
     def test_an_outage_for_the_whole_organisation_notifies_every_unit(self) -> None:
         with at(10):
-            outage = actions.submit_report(
-                self.org_a,
-                systems=[self.system_a],
-                fault_type="unreachable",
-                extent="everyone",
-                unit=self.unit_a,
-                reporter=self.alice,
-                idempotency_key="everyone",
-            ).outage
+            outage = submit(self, "everyone", unit=self.unit_a).outage
             assert outage is not None
             actions.confirm_outage(outage, by=self.carl, scenario_key="hela-systemet")
         told = {e.person for e in Escalation.objects.filter(outage=outage)}
@@ -92,14 +82,7 @@ class PartAtOneUnitTest(BaseTestCase):
 
     def test_a_whole_system_notice_shows_what_each_part_still_does(self) -> None:
         with at(10):
-            outage = actions.submit_report(
-                self.org_a,
-                systems=[self.system_a],
-                fault_type="unreachable",
-                extent="everyone",
-                reporter=self.alice,
-                idempotency_key="whole",
-            ).outage
+            outage = submit(self, "whole").outage
             assert outage is not None
             actions.publish_notice_text(outage, "System A ligger nere.", by=None)
             page = self.client.get(reverse("statuspage:page", args=["org-a"]))
