@@ -20,7 +20,7 @@ from django.urls import reverse
 from reservrutin.accounts.models import User
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.notifications.models import OutboxMessage
-from reservrutin.outages import hooks, routing
+from reservrutin.outages import hooks, routing, scope
 from reservrutin.outages.models import Escalation, Outage, Task, TimelineEntry
 from reservrutin.registry.duty import who_answers
 from reservrutin.registry.models import ContactPoint, Role, System
@@ -150,8 +150,13 @@ def notify_role(
     ``off_duty_roles`` are told, and a ticket goes to the fallback contact point (its e-mail
     if it has one, else a task for ``task_role`` to phone it) — LMN-07, S2-05. With
     ``escalate`` the group is escalated to the next level if nobody acknowledges in time.
+
+    An outage limited to units (``Outage.units``) reaches only the holders for those units
+    (and the units above and under them) and the holders for the whole organisation, such
+    as the system owner (``scope.duty_units``).
     """
     result = Notified(role_key=role_ref)
+    units = scope.duty_units(outage)
     role = routing.role(outage.organisation, role_ref)
     if role is None:
         result.missing_role = True
@@ -163,7 +168,7 @@ def notify_role(
             created_at=at,
         )
         return result
-    answer = who_answers(role, system=system, at=at)
+    answer = who_answers(role, system=system, at=at, units=units)
     group = uuid.uuid4()
     due_at = at + ack_timeout(outage) if escalate else None
     if answer.on_duty:
@@ -183,7 +188,7 @@ def notify_role(
             other = routing.role(outage.organisation, ref)
             if other is None:
                 continue
-            other_answer = who_answers(other, system=system, at=at)
+            other_answer = who_answers(other, system=system, at=at, units=units)
             managers.extend((other, p) for p in other_answer.first_people())
         seen: set[int] = set()
         for manager_role, person in managers:

@@ -1,6 +1,7 @@
 """Every state change of an outage, split by concern (as Zulip's ``zerver/actions``):
 
 - ``reports``: fault reports, opening or joining an outage, verification
+- ``scope``: which units and parts an outage concerns; additions to a report
 - ``lifecycle``: confirm, scenario, prognosis, ticket, backup routine, resolve, close
 - ``tasks``: tasks and ticking them off
 - ``escalation``: escalating unacknowledged messages, acknowledging
@@ -31,6 +32,7 @@ from reservrutin.outages.actions.reports import (
     submit_report,
     verify_report,
 )
+from reservrutin.outages.actions.scope import add_to_report, widen_scope
 from reservrutin.outages.actions.tasks import complete_task
 from reservrutin.outages.actions.timeline import add_note, correct_entry
 from reservrutin.outages.engine import apply_timer, rearm_timer, run_steps, skip_reason
@@ -42,6 +44,7 @@ __all__ = [
     "acknowledge_escalation",
     "activate_backup_routine",
     "add_note",
+    "add_to_report",
     "apply_timer",
     "choose_scenario",
     "close_outage",
@@ -58,4 +61,5 @@ __all__ = [
     "skip_reason",
     "submit_report",
     "verify_report",
+    "widen_scope",
 ]
