@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from django.contrib.auth import login, logout
 from django.conf import settings
+from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render

@@ -76,9 +76,7 @@ def current(user: User) -> list[OutageNow]:
     """The open outages that concern ``user``, each with my roles' part and my open tasks."""
     found = []
     for outage in queries.current_for_user(user):
-        tasks = [
-            t for t in queries.task_board(outage, user, mine_only=True) if t.done_at is None
-        ]
+        tasks = [t for t in queries.task_board(outage, user, mine_only=True) if t.done_at is None]
         found.append(
             OutageNow(
                 outage=outage,
