@@ -148,8 +148,11 @@ def outage_list(request: HttpRequest, org: str) -> HttpResponse:
         "outages/outage_list.html",
         {
             "organisation": organisation,
+            # Pågående: happening now. A planned occurrence waits under "Planerade" until
+            # it starts (outages/states.py), however many of a recurring window exist.
             "open_outages": list(outages.open().order_by("-started_at")),
-            "recent": list(outages.exclude(pk__in=outages.open()).order_by("-started_at")[:50]),
+            "upcoming": list(outages.upcoming().order_by("started_at")[:50]),
+            "recent": list(outages.ended().order_by("-started_at")[:50]),
             "can_coordinate": queries.can_coordinate(request.user, organisation),
         },
     )

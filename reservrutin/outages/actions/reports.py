@@ -13,7 +13,7 @@ from reservrutin.accounts.models import Membership, Organisation, Unit, User
 from reservrutin.lib import clock
 from reservrutin.outages import messaging, routing
 from reservrutin.outages.actions.common import OutageError, _document, _first_system, _lock
-from reservrutin.outages.actions.timeline import _entry
+from reservrutin.outages.actions.timeline import write_entry_in_txn
 from reservrutin.outages.models import (
     Outage,
     Report,
@@ -158,8 +158,11 @@ def _store_report(
                     "Det har kommit många felanmälningar härifrån den senaste timmen. "
                     "Vänta en stund eller ring i stället."
                 )
+        # Only an outage happening now (a planned window that has not started is not one),
+        # and never an exercise.
         outage = (
             Outage.objects.open()
+            .real()
             .filter(organisation=organisation, systems__in=systems)
             .order_by("-started_at")
             .first()
@@ -178,7 +181,9 @@ def _store_report(
                 routine_key=version.routine.key if version else "",
             )
             outage.systems.set(systems)
-            _entry(outage, TimelineEntry.Kind.STATUS, "Driftstörningen registrerades.", at=now)
+            write_entry_in_txn(
+                outage, TimelineEntry.Kind.STATUS, "Driftstörningen registrerades.", at=now
+            )
         else:
             outage = _lock(outage)
             outage.systems.add(*systems)
@@ -201,7 +206,7 @@ def _store_report(
         )
         report.systems.set(systems)
         who = report.reporter_name + ("" if signed_in else " (ej verifierad)")
-        _entry(
+        write_entry_in_txn(
             outage,
             TimelineEntry.Kind.REPORT,
             f"Felanmälan från {who}"
@@ -226,7 +231,7 @@ def _escalate_report(outage: Outage, report: Report, *, at: dt.datetime) -> None
     role = doc.owner_role if doc is not None else None
     if not role:
         return
-    messaging.notify_role(
+    messaging.notify_role_in_txn(
         outage,
         role,
         text=f"Felanmälan via kundservice: {report.get_fault_type_display()} i {outage.title}. "
@@ -267,7 +272,7 @@ def verify_report(report: Report, *, by: User) -> Report:
             is_verified=True, verified_by=by, verified_at=now
         )
         if updated and report.outage_id:
-            _entry(
+            write_entry_in_txn(
                 report.outage,
                 TimelineEntry.Kind.REPORT,
                 f"Felanmälan från {report.reporter_name} verifierad.",
