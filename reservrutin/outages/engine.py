@@ -76,7 +76,7 @@ def _notify(run: _Run, step: schema.NotifyStep, key: str) -> None:
             run.outage,
             ref,
             text=step.what,
-            purpose=key,
+            purpose=messaging.ALERT,
             at=run.at,
             system=run.system,
             escalate=True,

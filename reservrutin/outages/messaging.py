@@ -28,6 +28,12 @@ from reservrutin.readiness.recipients import exercise_allows
 from reservrutin.registry.duty import who_answers
 from reservrutin.registry.models import ContactPoint, Role, System
 
+#: The purpose of the first alert about an outage: a report customer service escalates
+#: (LMN-04) and the scenario's notify steps. One per person and outage, however many
+#: reports, steps or scenario changes reach them (issue 12: the system owner got the same
+#: message twice).
+ALERT = "alert"
+
 ACK_SALT = "outages.ack"
 #: An acknowledge link works this long (an outage's escalations are long over by then).
 ACK_MAX_AGE = dt.timedelta(days=30)

@@ -55,12 +55,6 @@ from reservrutin.outages.actions.timeline import (
     record_on_timeline,
     write_entry_in_txn,
 )
-from reservrutin.outages.engine import (
-    apply_timer_in_txn,
-    rearm_timer_in_txn,
-    run_steps_in_txn,
-    skip_reason,
-)
 
 __all__ = [
     "DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR",
@@ -96,3 +90,15 @@ __all__ = [
     "verify_report",
     "write_entry_in_txn",
 ]
+
+#: The engine's entry points, re-exported for the worker. Loaded on first use: the engine
+#: itself imports these actions, so importing it here would make the import order matter.
+_ENGINE = {"apply_timer_in_txn", "rearm_timer_in_txn", "run_steps_in_txn", "skip_reason"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _ENGINE:
+        from reservrutin.outages import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)

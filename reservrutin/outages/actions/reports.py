@@ -236,7 +236,7 @@ def _escalate_report(outage: Outage, report: Report, *, at: dt.datetime) -> None
         role,
         text=f"Felanmälan via kundservice: {report.get_fault_type_display()} i {outage.title}. "
         f"{report.description}".strip(),
-        purpose=f"report:{report.code}",
+        purpose=messaging.ALERT,
         at=at,
         system=_first_system(outage),
         escalate=True,
