@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from reservrutin.accounts.access import visible_organisations
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock
-from reservrutin.outages import actions, forms, queries, routing
+from reservrutin.outages import actions, forms, queries, routing, states
 from reservrutin.outages.models import Outage, Report, Task
 
 #: Session key listing the reports this browser made (so an anonymous reporter can see
@@ -180,6 +180,11 @@ def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[
         "activations": list(outage.activations.all()),
         "scenario": routing.scenario(doc, outage.scenario_key),
         "can_coordinate": coordinator,
+        # What the state machine allows next (outages/states.py), so the page offers only that.
+        "can_confirm": states.allowed(outage, Outage.Status.CONFIRMED),
+        "can_close": states.allowed(outage, Outage.Status.CLOSED),
+        "can_cancel": states.allowed(outage, Outage.Status.CANCELLED),
+        "is_over": outage.status in states.ENDED,
         "now": now,
     }
     if coordinator:
@@ -199,6 +204,7 @@ def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[
                 initial={"resolved_at": now.replace(second=0, microsecond=0)}
             ),
             note_form=forms.NoteForm(),
+            cancel_form=forms.CancelForm() if context["can_cancel"] else None,
         )
     context.update(extra)
     return context
@@ -221,6 +227,7 @@ CHANGES = {
     "atgardad": "resolve_form",
     "avsluta": None,
     "anteckning": "note_form",
+    "stall-in": "cancel_form",
     "verifiera": None,
 }
 
@@ -270,6 +277,10 @@ def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> Htt
             form = forms.NoteForm(request.POST)
             if form.is_valid():
                 actions.add_note(outage, text=form.cleaned_data["text"], by=by)
+        elif action == "stall-in":
+            form = forms.CancelForm(request.POST)
+            if form.is_valid():
+                actions.cancel_planned_outage(outage, by=by, reason=form.cleaned_data["reason"])
         elif action == "avsluta":
             actions.close_outage(outage, by=by)
         elif action == "verifiera":

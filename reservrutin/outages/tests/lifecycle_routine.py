@@ -4,9 +4,18 @@ which brings another (``then_activate``), and TES-10-like resolution rules by du
 
 from __future__ import annotations
 
+import itertools
+from typing import Any
+
 from reservrutin.accounts.models import Organisation, User
+from reservrutin.outages import actions
+from reservrutin.outages.models import Outage
+from reservrutin.outages.tests.helpers import at
 from reservrutin.registry.models import Role, RoleAssignment
 from reservrutin.routines.actions import approve_version, import_routine
+from reservrutin.test import BaseTestCase
+
+_keys = itertools.count()
 
 ROUTINE = """\
 schema: reservrutin/routine/v1
@@ -91,3 +100,30 @@ def make_lifecycle_routine(organisation: Organisation, *, owner: User, manager: 
         RoleAssignment.objects.create(role=role, user=holder, order=1)
     imported = import_routine(ROUTINE, filename="rutin-livscykel.yaml", by=None)
     approve_version(imported.version, by=None)
+
+
+def report_system_a(case: BaseTestCase, **extra: Any) -> Outage:
+    """Alice reports System A unreachable for everyone; the outage it joined or opened."""
+    return actions.submit_report(
+        case.org_a,
+        systems=[case.system_a],
+        fault_type="unreachable",
+        extent="everyone",
+        idempotency_key=f"lifecycle-{next(_keys)}",
+        reporter=case.alice,
+        **extra,
+    ).outage
+
+
+class LifecycleCase(BaseTestCase):
+    """The persona organisations with the lifecycle routine in force: Adam holds
+    systemansvarig, Maria enhetschef."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        with at(6):
+            make_lifecycle_routine(cls.org_a, owner=cls.adam, manager=cls.maria)
+
+    def report(self, **extra: Any) -> Outage:
+        return report_system_a(self, **extra)

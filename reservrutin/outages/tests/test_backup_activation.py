@@ -11,27 +11,12 @@ from reservrutin.notifications.models import OutboxMessage
 from reservrutin.outages import actions, queries, worker
 from reservrutin.outages.models import Activation, Outage, Task, TimelineEntry, Timer
 from reservrutin.outages.tests.helpers import at
-from reservrutin.outages.tests.lifecycle_routine import make_lifecycle_routine
-from reservrutin.test import BaseTestCase
+from reservrutin.outages.tests.lifecycle_routine import LifecycleCase
 
 
-class BackupActivationTest(BaseTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        with at(6):
-            make_lifecycle_routine(cls.org_a, owner=cls.adam, manager=cls.maria)
-
+class BackupActivationTest(LifecycleCase):
     def confirmed(self) -> Outage:
-        submitted = actions.submit_report(
-            self.org_a,
-            systems=[self.system_a],
-            fault_type="unreachable",
-            extent="everyone",
-            idempotency_key=f"k-{Outage.objects.count()}",
-            reporter=self.alice,
-        )
-        return actions.confirm_outage(submitted.outage, by=self.carl, scenario_key="nere")
+        return actions.confirm_outage(self.report(), by=self.carl, scenario_key="nere")
 
     def test_then_activate_puts_the_next_backup_routine_in_force(self) -> None:
         with at(10):

@@ -6,30 +6,12 @@ from __future__ import annotations
 
 from reservrutin.notifications.models import OutboxMessage
 from reservrutin.outages import actions
-from reservrutin.outages.models import Escalation, Outage, TimelineEntry
+from reservrutin.outages.models import Escalation, TimelineEntry
 from reservrutin.outages.tests.helpers import at
-from reservrutin.outages.tests.lifecycle_routine import make_lifecycle_routine
-from reservrutin.test import BaseTestCase
+from reservrutin.outages.tests.lifecycle_routine import LifecycleCase
 
 
-class EscalationOnceTest(BaseTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        with at(6):
-            make_lifecycle_routine(cls.org_a, owner=cls.adam, manager=cls.maria)
-
-    def report(self, **extra: object) -> Outage:
-        return actions.submit_report(
-            self.org_a,
-            systems=[self.system_a],
-            fault_type="unreachable",
-            extent="everyone",
-            idempotency_key=f"k-{OutboxMessage.objects.count()}-{extra}",
-            reporter=self.alice,
-            **extra,  # type: ignore[arg-type]
-        ).outage
-
+class EscalationOnceTest(LifecycleCase):
     def test_two_steps_naming_the_system_owner_send_one_message(self) -> None:
         with at(10):
             outage = actions.confirm_outage(self.report(), by=self.carl, scenario_key="nere")

@@ -12,21 +12,14 @@ from reservrutin.lib import clock
 from reservrutin.outages import actions
 from reservrutin.outages.models import Escalation, Outage, Task, Timer
 from reservrutin.outages.tests.helpers import at, local
-from reservrutin.outages.tests.lifecycle_routine import make_lifecycle_routine
+from reservrutin.outages.tests.lifecycle_routine import LifecycleCase
 from reservrutin.records.actions import back_registration_due_at
 from reservrutin.routines.models import Routine
-from reservrutin.test import BaseTestCase
 
 SPEED = 60.0
 
 
-class ExerciseClocksTest(BaseTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        with at(6):
-            make_lifecycle_routine(cls.org_a, owner=cls.adam, manager=cls.maria)
-
+class ExerciseClocksTest(LifecycleCase):
     def exercise(self) -> Outage:
         version = Routine.objects.get(key="rutin-livscykel").version_in_force()
         outage = actions.open_exercise_outage(

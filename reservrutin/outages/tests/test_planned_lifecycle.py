@@ -13,6 +13,7 @@ from reservrutin.lib.clock import STOCKHOLM
 from reservrutin.outages import actions
 from reservrutin.outages.actions import OutageError
 from reservrutin.outages.models import Outage
+from reservrutin.outages.tests.lifecycle_routine import report_system_a
 from reservrutin.statuspage import planned, worker
 from reservrutin.statuspage.models import PlannedWindow
 from reservrutin.test import BaseTestCase
@@ -24,7 +25,7 @@ def local(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=STOCKHOLM)
 
 
-class PlannedLifecycleTest(BaseTestCase):
+class PlannedCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.traveller = time_machine.travel(NOW, tick=False)
@@ -44,16 +45,11 @@ class PlannedLifecycleTest(BaseTestCase):
             rrule="FREQ=WEEKLY;BYDAY=WE",
         )
 
-    def report(self) -> actions.Submitted:
-        return actions.submit_report(
-            self.org_a,
-            systems=[self.system_a],
-            fault_type="unreachable",
-            extent="everyone",
-            idempotency_key=f"k-{Outage.objects.count()}",
-            reporter=self.alice,
-        )
+    def report(self) -> Outage:
+        return report_system_a(self)
 
+
+class PlannedLifecycleTest(PlannedCase):
     def test_it_lists_no_future_window_under_pagaende(self) -> None:
         self.patch_wednesdays()
         self.assertEqual(Outage.objects.filter(kind=Outage.Kind.PLANNED).count(), planned.HORIZON)
@@ -65,16 +61,15 @@ class PlannedLifecycleTest(BaseTestCase):
 
     def test_a_report_with_a_recurring_window_ahead_opens_a_new_unplanned_outage(self) -> None:
         window = self.patch_wednesdays()
-        submitted = self.report()
-        self.assertTrue(submitted.opened)
-        self.assertEqual(submitted.outage.kind, Outage.Kind.UNPLANNED)
-        self.assertEqual(submitted.outage.status, Outage.Status.REPORTED)
+        outage = self.report()
+        self.assertEqual(outage.kind, Outage.Kind.UNPLANNED)
+        self.assertEqual(outage.status, Outage.Status.REPORTED)
         occurrence_outages = Outage.objects.filter(planned_occurrence__window=window)
         self.assertFalse(occurrence_outages.filter(reports__isnull=False).exists())
         # Now it is the only thing under Pågående.
         self.login(self.alice)
         response = self.client.get(reverse("outages:list", args=[self.org_a.key]))
-        self.assertEqual(response.context["open_outages"], [submitted.outage])
+        self.assertEqual(response.context["open_outages"], [outage])
 
     def test_an_occurrence_runs_scheduled_announced_in_progress_completed(self) -> None:
         window = self.patch_wednesdays()
@@ -89,7 +84,7 @@ class PlannedLifecycleTest(BaseTestCase):
         self.assertEqual(first.status, Outage.Status.IN_PROGRESS)
         self.assertEqual(first.confirmed_at, local(2026, 12, 2, 10))
         # Started, it is current: a report during the window joins it.
-        self.assertEqual(self.report().outage, first)
+        self.assertEqual(self.report(), first)
         self.clock.move_to(local(2026, 12, 2, 12, 1))
         while worker.fire_planned_event():
             pass
@@ -128,3 +123,35 @@ class PlannedLifecycleTest(BaseTestCase):
         actions.resolve_outage(outage, at=local(2026, 12, 2, 10, 1), by=self.carl)
         outage.refresh_from_db()
         self.assertEqual(outage.status, Outage.Status.COMPLETED)
+
+
+class CancelViewTest(PlannedCase):
+    def url(self, outage: Outage) -> str:
+        return reverse("outages:change", args=[self.org_a.key, outage.code, "stall-in"])
+
+    def test_a_coordinator_cancels_an_upcoming_occurrence_with_a_reason(self) -> None:
+        outage = self.patch_wednesdays().occurrences.order_by("starts_at")[0].outage
+        self.login(self.carl)
+        page = self.client.get(reverse("outages:detail", args=[self.org_a.key, outage.code]))
+        self.assertContains(page, "Ställ in avbrottet")
+        self.assertNotContains(page, "Bekräfta och starta scenariot")
+        response = self.client.post(self.url(outage), {"reason": ""})
+        self.assertEqual(response.status_code, 400)
+        response = self.client.post(self.url(outage), {"reason": "Leverantören sköt upp."})
+        self.assertEqual(response.status_code, 302)
+        outage.refresh_from_db()
+        self.assertEqual(outage.status, Outage.Status.CANCELLED)
+        page = self.client.get(reverse("outages:detail", args=[self.org_a.key, outage.code]))
+        self.assertNotContains(page, "Ställ in avbrottet")
+        self.assertNotContains(page, "Avsluta störningen")
+
+    def test_staff_and_outsiders_may_not_cancel(self) -> None:
+        outage = self.patch_wednesdays().occurrences.order_by("starts_at")[0].outage
+        self.login(self.alice)
+        self.assertEqual(self.client.post(self.url(outage), {"reason": "Nej."}).status_code, 403)
+        self.login(self.bob)
+        self.assertEqual(self.client.post(self.url(outage), {"reason": "Nej."}).status_code, 404)
+        self.client.logout()
+        self.assertEqual(self.client.post(self.url(outage), {"reason": "Nej."}).status_code, 302)
+        outage.refresh_from_db()
+        self.assertEqual(outage.status, Outage.Status.ANNOUNCED)
