@@ -10,7 +10,8 @@ Planned occurrences (``Outage.kind == planned``) run::
     scheduled → announced → in_progress → completed
         └──────────┴──────→ cancelled
 
-docs/outages.md draws both. Nothing else assigns ``Outage.status``; a test greps for it.
+docs/outages.md draws both. Nothing else assigns ``Outage.status``: ``tests/test_single_writer.py``
+fails the build on any other assignment or ``update(status=…)``.
 """
 
 from __future__ import annotations

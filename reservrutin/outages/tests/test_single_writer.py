@@ -46,6 +46,31 @@ def writes(source: str) -> list[tuple[int, str]]:
     return found
 
 
+def status_writes(source: str) -> list[int]:
+    """Lines that set an outage's status: ``outage.status = …`` or ``Outage.objects….
+    update(status=…)`` (only the state machine's guard may)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == "status"
+                    and "outage" in ast.unparse(target.value).lower()
+                ):
+                    found.append(node.lineno)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "update"
+            and any(k.arg == "status" for k in node.keywords)
+            and ast.unparse(node.func.value).startswith("Outage.objects")
+        ):
+            found.append(node.lineno)
+    return found
+
+
 def _allowed(path: Path, what: str) -> bool:
     if "TimelineEntry" in what or ".timeline." in what:
         return path == TIMELINE_WRITER
@@ -64,6 +89,24 @@ class SingleWriterTest(SimpleTestCase):
                 if not _allowed(path, what):
                     offenders.append(f"{path.relative_to(ROOT.parent)}:{line}: {what}")
         self.assertEqual(offenders, [], "write these rows through reservrutin.outages.actions")
+
+    def test_only_the_state_machine_sets_an_outages_status(self) -> None:
+        guard = ROOT / "outages" / "states.py"
+        offenders = [
+            f"{path.relative_to(ROOT.parent)}:{line}"
+            for path in _sources()
+            if path != guard
+            for line in status_writes(path.read_text(encoding="utf-8"))
+        ]
+        self.assertEqual(offenders, [], "change an outage's status with states.transition_in_txn")
+        self.assertTrue(status_writes(guard.read_text(encoding="utf-8")))
+        self.assertEqual(
+            status_writes(
+                "outage.status = 'x'\nOutage.objects.filter(pk=1).update(status='y')\n"
+                "notice.status = 'z'\n"
+            ),
+            [1, 2],
+        )
 
     def test_the_scan_finds_every_form_of_construction(self) -> None:
         source = (
