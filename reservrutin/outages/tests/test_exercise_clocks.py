@@ -87,3 +87,11 @@ class ExerciseClocksTest(LifecycleCase):
             back_registration_due_at(outage, entered_at=clock.now()),
             outage.resolved_at + (routine_deadline - outage.resolved_at) / SPEED,
         )
+
+    def test_a_real_report_never_joins_an_exercise(self) -> None:
+        with at(10):
+            exercise = self.exercise()
+            real = self.report()
+        self.assertNotEqual(real, exercise)
+        self.assertFalse(real.is_exercise)
+        self.assertFalse(exercise.reports.exists())
