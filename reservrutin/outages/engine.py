@@ -324,16 +324,26 @@ def apply_timer_effects_in_txn(
                     escalate=False,
                 )
         elif action.create_tasks:
-            for index, item in enumerate(action.create_tasks):
-                _task(
-                    outage,
-                    role=item.who,
-                    instruction=item.what,
-                    source=Task.Source.TIMER,
-                    source_key=f"{timer.key}:{index}",
-                    at=at,
-                    due=item.due,
-                )
+            create_tasks_in_txn(
+                outage, action.create_tasks, source=Task.Source.TIMER, key=timer.key, at=at
+            )
+
+
+def create_tasks_in_txn(
+    outage: Outage, items: Sequence[schema.Task], *, source: str, key: str, at: dt.datetime
+) -> None:
+    """The routine's ``schema.Task`` items as tasks (``source_key`` ``<key>:<index>``)."""
+    _in_txn("create_tasks_in_txn")
+    for index, item in enumerate(items):
+        _task(
+            outage,
+            role=item.who,
+            instruction=item.what,
+            source=source,
+            source_key=f"{key}:{index}",
+            at=at,
+            due=item.due,
+        )
 
 
 def skip_reason(timer: Timer, outage: Outage, *, at: dt.datetime) -> str | None:

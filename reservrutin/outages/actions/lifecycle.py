@@ -400,16 +400,9 @@ def _apply_resolution_in_txn(
             continue
         if high is not None and not lasted <= high:
             continue
-        for n, item in enumerate(rule.tasks):
-            _task(
-                outage,
-                role=item.who,
-                instruction=item.what,
-                source=Task.Source.RESOLUTION,
-                source_key=f"resolution:{index}:{n}",
-                at=at,
-                due=item.due,
-            )
+        engine.create_tasks_in_txn(
+            outage, rule.tasks, source=Task.Source.RESOLUTION, key=f"resolution:{index}", at=at
+        )
         write_entry_in_txn(
             outage,
             TimelineEntry.Kind.STATUS,

@@ -25,6 +25,11 @@ def local(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=STOCKHOLM)
 
 
+def run_planned_events() -> None:
+    while worker.fire_planned_event():
+        pass
+
+
 class PlannedCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -78,16 +83,14 @@ class PlannedLifecycleTest(PlannedCase):
         self.assertEqual(first.status, Outage.Status.ANNOUNCED)
         self.assertEqual(second.status, Outage.Status.SCHEDULED)
         self.clock.move_to(local(2026, 12, 2, 10, 1))
-        while worker.fire_planned_event():
-            pass
+        run_planned_events()
         first.refresh_from_db()
         self.assertEqual(first.status, Outage.Status.IN_PROGRESS)
         self.assertEqual(first.confirmed_at, local(2026, 12, 2, 10))
         # Started, it is current: a report during the window joins it.
         self.assertEqual(self.report(), first)
         self.clock.move_to(local(2026, 12, 2, 12, 1))
-        while worker.fire_planned_event():
-            pass
+        run_planned_events()
         first.refresh_from_db()
         self.assertEqual(first.status, Outage.Status.COMPLETED)
         self.assertEqual(first.resolved_at, local(2026, 12, 2, 12))
@@ -102,8 +105,7 @@ class PlannedLifecycleTest(PlannedCase):
             actions.cancel_planned_outage(outage, by=self.carl, reason="  ")
         actions.cancel_planned_outage(outage, by=self.carl, reason="Leverantören sköt upp.")
         self.clock.move_to(local(2026, 12, 2, 12, 1))
-        while worker.fire_planned_event():
-            pass
+        run_planned_events()
         outage.refresh_from_db()
         self.assertEqual(outage.status, Outage.Status.CANCELLED)
         self.assertIsNone(outage.confirmed_at)
