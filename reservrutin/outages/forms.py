@@ -187,5 +187,11 @@ class ResolveForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Varför ställs avbrottet in?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,7 +1,7 @@
 """Outages, their append-only timeline, and the engine rows around them: reports, timers,
 tasks, escalations, activations of backup routines and the history of prognoses.
 
-State changes live in ``actions.py``; the ``runtimers`` worker (``worker.py``) fires due
+State changes live in the ``actions`` package and pass the state machine in ``states.py``; the ``runtimers`` worker (``worker.py``) fires due
 timers and escalations. See docs/outages.md.
 """
 
@@ -18,14 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 class OutageQuerySet(models.QuerySet["Outage"]):
     def open(self) -> OutageQuerySet:
-        """Outages that are not yet resolved (what staff must act on now)."""
-        return self.exclude(
-            status__in=[
-                Outage.Status.RESOLVED,
-                Outage.Status.BACK_REGISTRATION,
-                Outage.Status.CLOSED,
-            ]
-        )
+        """Outages happening now (``states.CURRENT``): what "Pågående" lists, what staff act
+        on and what a new report may join. A planned occurrence is here only once started."""
+        return self.filter(status__in=Outage.CURRENT)
+
+    def upcoming(self) -> OutageQuerySet:
+        """Planned occurrences that have not started (``states.UPCOMING``)."""
+        return self.filter(status__in=Outage.UPCOMING)
+
+    def ended(self) -> OutageQuerySet:
+        """Outages that are over: resolved, closed, completed or cancelled."""
+        return self.exclude(status__in=Outage.CURRENT | Outage.UPCOMING)
 
     def real(self) -> OutageQuerySet:
         """Everything except exercises (the public status page shows only these)."""
@@ -52,6 +55,17 @@ class Outage(models.Model):
         RESOLVED = "resolved", _("Åtgärdat")
         BACK_REGISTRATION = "back_registration", _("Efterregistrering")
         CLOSED = "closed", _("Avslutat")
+        # Planned occurrences (kind=planned): see outages/states.py.
+        SCHEDULED = "scheduled", _("Schemalagt")
+        ANNOUNCED = "announced", _("Aviserat")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        COMPLETED = "completed", _("Genomfört")
+        CANCELLED = "cancelled", _("Inställt")
+
+    #: Statuses of an outage happening now (the state machine in ``outages/states.py``).
+    CURRENT = frozenset({"reported", "confirmed", "backup_active", "in_progress"})
+    #: Planned occurrences not yet started.
+    UPCOMING = frozenset({"scheduled", "announced"})
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -139,11 +153,12 @@ class Outage(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in {
-            self.Status.REPORTED,
-            self.Status.CONFIRMED,
-            self.Status.BACKUP_ACTIVE,
-        }
+        """Happening now (``states.CURRENT``): not over, and if planned, started."""
+        return self.status in self.CURRENT
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status in self.UPCOMING
 
 
 class TimelineEntry(models.Model):
@@ -505,6 +520,9 @@ class Escalation(ClaimFields):
     group = models.UUIDField(default=uuid.uuid4, db_index=True)
     outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="escalations")
     role_key = models.CharField(_("roll"), max_length=161)
+    #: Why the person was told (a scenario step, a backup routine, a timer, a report): one
+    #: message per outage, person and purpose, however many roles or steps reach them.
+    purpose = models.CharField(_("anledning"), max_length=200, blank=True)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

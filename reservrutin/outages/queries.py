@@ -161,11 +161,13 @@ def countdown(outage: Outage, at: dt.datetime) -> str:
     timer = next_timer(outage)
     if timer is None:
         return ""
-    what = (
-        "Reservrutinen aktiveras"
-        if any("activate_backup_routine" in a for a in timer.actions)
-        else f"Tidsgränsen {timer.key} nås"
-    )
+    from reservrutin.outages.engine import activated_backup, timer_actions
+
+    backup = activated_backup(timer_actions(timer)[0])
+    if backup and outage.activations.filter(backup_key=backup).exists():
+        # Activated already (activation skips such timers; this guards older rows).
+        return ""
+    what = "Reservrutinen aktiveras" if backup else f"Tidsgränsen {timer.key} nås"
     when = "nu" if timer.due_at <= at else f"om {_span(timer.due_at - at)}"
     tail = " om ingen prognos finns" if timer.condition == Timer.Condition.WITHOUT_PROGNOSIS else ""
     return f"{what} {when}{tail} (kl. {clock.local(timer.due_at):%H:%M})."

@@ -21,7 +21,7 @@ from reservrutin.accounts.access import visible_organisations
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, params
 from reservrutin.lib.csvexport import csv_response
-from reservrutin.outages import actions, forms, queries, routing, scope
+from reservrutin.outages import actions, forms, queries, routing, scope, states
 from reservrutin.outages.models import Outage, Report, Task
 
 #: Session key listing the reports this browser made (so an anonymous reporter can see
@@ -195,8 +195,11 @@ def outage_list(request: HttpRequest, org: str) -> HttpResponse:
         "outages/outage_list.html",
         {
             "organisation": organisation,
+            # Pågående: happening now. A planned occurrence waits under "Planerade" until
+            # it starts (outages/states.py), however many of a recurring window exist.
             "open_outages": list(outages.open().order_by("-started_at")),
-            "recent": list(outages.exclude(pk__in=outages.open()).order_by("-started_at")[:50]),
+            "upcoming": list(outages.upcoming().order_by("started_at")[:50]),
+            "recent": list(outages.ended().order_by("-started_at")[:50]),
             "can_coordinate": queries.can_coordinate(request.user, organisation),
         },
     )
@@ -229,6 +232,11 @@ def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[
         "scope": scope.scope_text(outage),
         "part_states": scope.outage_part_states(outage),
         "can_coordinate": coordinator,
+        # What the state machine allows next (outages/states.py), so the page offers only that.
+        "can_confirm": states.allowed(outage, Outage.Status.CONFIRMED),
+        "can_close": states.allowed(outage, Outage.Status.CLOSED),
+        "can_cancel": states.allowed(outage, Outage.Status.CANCELLED),
+        "is_over": outage.status in states.ENDED,
         "now": now,
     }
     if coordinator:
@@ -249,6 +257,7 @@ def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[
                 initial={"resolved_at": now.replace(second=0, microsecond=0)}
             ),
             note_form=forms.NoteForm(),
+            cancel_form=forms.CancelForm() if context["can_cancel"] else None,
         )
     context.update(extra)
     return context
@@ -271,6 +280,7 @@ CHANGES = {
     "atgardad": "resolve_form",
     "avsluta": None,
     "anteckning": "note_form",
+    "stall-in": "cancel_form",
     "verifiera": None,
 }
 
@@ -320,6 +330,10 @@ def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> Htt
             form = forms.NoteForm(request.POST)
             if form.is_valid():
                 actions.add_note(outage, text=form.cleaned_data["text"], by=by)
+        elif action == "stall-in":
+            form = forms.CancelForm(request.POST)
+            if form.is_valid():
+                actions.cancel_planned_outage(outage, by=by, reason=form.cleaned_data["reason"])
         elif action == "avsluta":
             actions.close_outage(outage, by=by)
         elif action == "verifiera":
