@@ -113,6 +113,8 @@ def run_steps(
                 source_key=key,
                 at=at,
                 due=getattr(step, "due", None),
+                each=getattr(step, "each", None),
+                fallback=getattr(step, "fallback", None),
             )
 
 
@@ -243,6 +245,8 @@ def apply_timer(timer: Timer, outage: Outage, *, at: dt.datetime) -> None:
                     source_key=f"{timer.key}:{index}",
                     at=at,
                     due=item.get("due"),
+                    each=item.get("each"),
+                    fallback=item.get("fallback"),
                 )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from dateutil.rrule import rrulestr
 from django.utils.translation import gettext as _
@@ -118,6 +118,9 @@ Recurrence = Literal[
 ]
 When = Literal["office_hours", "after_hours", "always"]
 Due = Literal["immediately", "when_back", "same_day", "next_day", "announced"]
+#: Who gets a task of their own: every person holding the role, or those on duty when the
+#: task is created (TES-10: "every employee back-registers their own times").
+Each = Literal["person", "person_on_duty"]
 
 
 class Strict(BaseModel):
@@ -236,7 +239,39 @@ class WaitForInstructionsStep(_StepBase):
     from_role: Ref | None = None
 
 
-class TaskStep(_StepBase):
+class Fallback(Strict):
+    """Who does a personal task for a person who cannot (TES-10: one with a day off tells an
+    administrator, who then registers for them). ``what`` says what the fallback role does;
+    the task names the person."""
+
+    who: Ref
+    what: Text | None = None
+
+
+class _PerPerson(Strict):
+    """``each``: one task per person holding ``who``, each ticked by its owner; ``fallback``:
+    where a person's task goes when they report that they cannot do it."""
+
+    each: Each | None = None
+    fallback: Fallback | None = None
+
+    @model_validator(mode="after")
+    def _each_needs_role(self) -> Self:
+        if self.each and not getattr(self, "who", None):
+            raise ValueError(
+                _("”each” behöver ”who”: skriv vilken roll som får en uppgift per person")
+            )
+        if self.fallback and not self.each:
+            raise ValueError(
+                _(
+                    "”fallback” gäller bara uppgifter per person; lägg till ”each: person” "
+                    "eller ta bort ”fallback”"
+                )
+            )
+        return self
+
+
+class TaskStep(_PerPerson, _StepBase):
     """Anything else to do."""
 
     kind: Literal["task"]
@@ -256,7 +291,7 @@ Step = Annotated[
 ]
 
 
-class Task(Strict):
+class Task(_PerPerson):
     """A task to create for a role (after a timer fires, or when resolving an outage)."""
 
     who: Ref | None = None

@@ -2,7 +2,8 @@
 
 - ``reports``: fault reports, opening or joining an outage, verification
 - ``lifecycle``: confirm, scenario, prognosis, ticket, backup routine, resolve, close
-- ``tasks``: tasks and ticking them off
+- ``tasks``: tasks (one per person where the routine says ``each``), ticking them off
+  (with the time work on paper was really done), taking over, handing over
 - ``escalation``: escalating unacknowledged messages, acknowledging
 - ``notices``: driftinfo published for an outage
 - ``timeline``: the one writer of timeline entries, notes and corrections
@@ -31,12 +32,18 @@ from reservrutin.outages.actions.reports import (
     submit_report,
     verify_report,
 )
-from reservrutin.outages.actions.tasks import complete_task
+from reservrutin.outages.actions.tasks import (
+    NotYourTask,
+    complete_task,
+    hand_over_task,
+    take_over_task,
+)
 from reservrutin.outages.actions.timeline import add_note, correct_entry
 from reservrutin.outages.engine import apply_timer, rearm_timer, run_steps, skip_reason
 
 __all__ = [
     "DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR",
+    "NotYourTask",
     "OutageError",
     "Submitted",
     "acknowledge_escalation",
@@ -49,6 +56,7 @@ __all__ = [
     "confirm_outage",
     "correct_entry",
     "escalate_group",
+    "hand_over_task",
     "publish_notice_text",
     "rearm_timer",
     "resolve_outage",
@@ -57,5 +65,6 @@ __all__ = [
     "set_ticket_ref",
     "skip_reason",
     "submit_report",
+    "take_over_task",
     "verify_report",
 ]

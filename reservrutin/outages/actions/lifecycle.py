@@ -287,6 +287,8 @@ def resolve_outage(outage: Outage, *, at: dt.datetime, by: User | None) -> Outag
                     source_key=f"resolution:{index}:{n}",
                     at=now,
                     due=item.due,
+                    each=item.each,
+                    fallback=item.fallback,
                 )
                 tasks_made += 1
             _entry(
