@@ -18,9 +18,9 @@ from reservrutin.accounts.models import Membership, Organisation, User
 from reservrutin.lib import clock
 from reservrutin.outages import routing
 from reservrutin.outages.models import Outage, Task, Timer
+from reservrutin.registry.duty import who_answers
 from reservrutin.registry.models import ContactPoint, RoleAssignment, System
 from reservrutin.registry.queries import affected_if_down
-from reservrutin.registry.duty import who_answers
 from reservrutin.registry.refs import Ref, RoleRef
 from reservrutin.routines import schema
 
@@ -229,9 +229,11 @@ def task_refusal(task: Task, user: User, *, at: dt.datetime) -> str | None:
     assert ref is not None  # is_my_task allows tasks without a role
     role = routing.role(task.outage.organisation, ref)
     if role is None:
-        return _("Steget tillhör rollen %(role)s, som inte finns i registret.") % {
-            "role": str(ref)
-        } + " " + tail
+        return (
+            _("Steget tillhör rollen %(role)s, som inte finns i registret.") % {"role": str(ref)}
+            + " "
+            + tail
+        )
     answer = who_answers(role, system=task.outage.systems.order_by("name").first(), at=at)
     people = ", ".join(str(p) for p in answer.people) or _("ingen")
     return (
@@ -254,7 +256,10 @@ def hand_over_refusal(task: Task, user: User) -> str | None:
     return _(
         "Bara %(person)s själv, den som tar över (%(role)s) eller en samordnare kan anmäla "
         "att uppgiften inte kan göras."
-    ) % {"person": task.assignee, "role": _role_name(task.outage.organisation, task.fallback_role_key)}
+    ) % {
+        "person": task.assignee,
+        "role": _role_name(task.outage.organisation, task.fallback_role_key),
+    }
 
 
 def _role_name(organisation: Organisation, ref: str) -> str:
@@ -262,9 +267,7 @@ def _role_name(organisation: Organisation, ref: str) -> str:
     return role.name if role is not None else ref
 
 
-def task_people(
-    outage: Outage, ref: str, *, each: str, at: dt.datetime
-) -> list[User]:
+def task_people(outage: Outage, ref: str, *, each: str, at: dt.datetime) -> list[User]:
     """Who gets a personal task for a step addressed to each person holding ``ref``:
     every active holder (``each: person``) or those on duty at ``at`` (``person_on_duty``,
     by ``registry.duty.who_answers``). Group expansion happens once, when the task is

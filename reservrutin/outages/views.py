@@ -376,7 +376,7 @@ def task_take_over(request: HttpRequest, org: str, code: Any, task: Any) -> Http
 
 @require_POST
 def task_hand_over(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
-    """"Jag kan inte": the owner cannot do their personal task; the fallback role gets it."""
+    """ "Jag kan inte": the owner cannot do their personal task; the fallback role gets it."""
     return _reason_post(request, org, code, task, action="kan-inte")
 
 

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from reservrutin.lib import clock
-from reservrutin.printouts.pdf import css_string, render_pdf as render_template_pdf
+from reservrutin.printouts.pdf import css_string
+from reservrutin.printouts.pdf import render_pdf as render_template_pdf
 
 __all__ = ["css_string", "live_url", "render_pdf"]
 

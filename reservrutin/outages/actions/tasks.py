@@ -125,9 +125,7 @@ def _for_whom(task: Task) -> str:
     return f" ({person})" if person is not None and task.on_behalf_of is None else ""
 
 
-def complete_task(
-    task: Task, *, by: User | None, performed_at: dt.datetime | None = None
-) -> Task:
+def complete_task(task: Task, *, by: User | None, performed_at: dt.datetime | None = None) -> Task:
     """Tick ``task``. Only its owner may: the assignee of a personal task, a holder of the
     role the routine gives it to (a coordinator takes it over first), anyone for a task
     without a role. ``performed_at`` is when the work was really done, for work done on
@@ -208,7 +206,7 @@ def _role_label(task: Task) -> str:
 
 
 def hand_over_task(task: Task, *, by: User, reason: str) -> Task:
-    """"Jag kan inte": the owner of a personal task cannot do it (TES-10: a day off), so the
+    """ "Jag kan inte": the owner of a personal task cannot do it (TES-10: a day off), so the
     routine's fallback role gets a task naming them. Said by the owner, by a holder of the
     fallback role they told, or by a coordinator. Returns the fallback task."""
     reason = reason.strip()

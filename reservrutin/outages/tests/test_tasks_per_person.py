@@ -24,9 +24,7 @@ class TasksPerPersonTest(DemoTestCase):
         # Jonas Ström (demo) and five more: six employees.
         for name in NAMES:
             user = make_user(name.split()[0].lower(), name)
-            Membership.objects.create(
-                user=user, organisation=linkoping, role=Membership.Role.STAFF
-            )
+            Membership.objects.create(user=user, organisation=linkoping, role=Membership.Role.STAFF)
             RoleAssignment.objects.create(role=employee, user=user)
         cls.employees = list(
             User.objects.filter(role_assignments__role=employee).order_by("full_name")
