@@ -450,7 +450,9 @@ class ChecklistRow:
 
     who: str
     what: str
-    done: str = ""
+    #: Already ticked on screen: by whom (or "Lämnad över") and when it was done.
+    signed: str = ""
+    time: str = ""
 
 
 def checklist(outage: Outage, *, at: dt.datetime) -> dict[str, Any]:
@@ -479,13 +481,13 @@ def checklist(outage: Outage, *, at: dt.datetime) -> dict[str, Any]:
         who = str(task.assignee) if task.assignee else role_name(task.role_key)
         if task.assignee and task.role_key and not task.taken_over_at:
             who = f"{who} ({role_name(task.role_key)})"
-        done = ""
+        row = ChecklistRow(who=who, what=task.instruction)
         if task.done_at is not None:
-            when = task.performed_at or task.done_at
-            done = f"{clock.local(when):%H:%M} {task.done_by or ''}".strip()
+            row.signed = str(task.done_by or "")
+            row.time = f"{clock.local(task.performed_at or task.done_at):%H:%M}"
         elif task.handed_over_at is not None:
-            done = "Lämnad över"
-        rows.append(ChecklistRow(who=who, what=task.instruction, done=done))
+            row.signed = _("Lämnad över")
+        rows.append(row)
     if not rows and scenario is not None:
         rows = [ChecklistRow(who=role_name(s.who or ""), what=s.what) for s in scenario.steps]
     printed = clock.local(at).strftime("%Y-%m-%d %H:%M")
