@@ -6,27 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from reservrutin.accounts.models import User
 from reservrutin.lib import clock
 from reservrutin.outages import actions
 from reservrutin.outages.models import Task
-from reservrutin.outages.tests.helpers import load_demo_data
+from reservrutin.outages.tests.helpers import load_demo_data, with_password
 from reservrutin.registry.models import System
 from reservrutin.test import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _person(username: str) -> User:
-    user = User.objects.get(username=username)
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
-
-
 def test_it_ticks_my_own_task_with_the_time_it_was_done_on_paper(browser_page) -> None:
     load_demo_data()
-    jonas, mikael = _person("jonas.strom"), _person("mikael.sund")
+    jonas, mikael = with_password("jonas.strom"), with_password("mikael.sund")
     submitted = actions.submit_report(
         jonas.memberships.first().organisation,
         systems=[System.objects.get(key="tes")],
