@@ -135,3 +135,33 @@ class TasksPerPersonTest(DemoTestCase):
                 actions.hand_over_task(task, by=jonas, reason="  ")
         self.assertEqual(empty.exception.field, "reason")
         self.assertFalse(outage.tasks.filter(source=Task.Source.FALLBACK).exists())
+
+
+class TasksPerPersonOnDutyTest(DemoTestCase):
+    """``each: person_on_duty`` in a scenario step: only those on duty when it is created
+    ("everyone on duty at a unit must be told"); nobody holding the role → one role task."""
+
+    def _run(self, hour: int, who: str = "medarbetare") -> list[Task]:
+        from reservrutin.outages.engine import run_steps
+        from reservrutin.routines import schema
+
+        step = schema.TaskStep.model_validate(
+            {"kind": "task", "id": "las", "who": who, "each": "person_on_duty", "what": "Läs."}
+        )
+        with at(7):
+            outage = self.report("linkoping", ["tes"], by=self.user("jonas.strom")).outage
+        with at(hour):
+            run_steps(outage, None, [step], source=Task.Source.STEP, prefix="t", at=local(hour))
+        return list(outage.tasks.filter(source_key="t:las"))
+
+    def test_it_gives_a_task_to_each_holder_on_duty_now(self) -> None:
+        employee = Role.objects.get(organisation__key="linkoping", key="medarbetare")
+        office = self.user("elin.falk").role_assignments.get().schedule  # kontorstid
+        RoleAssignment.objects.create(role=employee, user=self.user("fatima.ali"), schedule=office)
+        evening = self._run(20)
+        self.assertEqual([t.assignee for t in evening], [self.user("jonas.strom")])
+
+    def test_it_keeps_one_role_task_when_nobody_holds_the_role(self) -> None:
+        (task,) = self._run(10, who="ansvarig-sjukskoterska")
+        self.assertIsNone(task.assignee)
+        self.assertEqual(task.role_key, "ansvarig-sjukskoterska")
