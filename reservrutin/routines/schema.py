@@ -249,19 +249,17 @@ class Fallback(Strict):
 
 
 class _PerPerson(Strict):
-    """``each``: one task per person holding ``who``, each ticked by its owner; ``fallback``:
-    where a person's task goes when they report that they cannot do it."""
-
-    each: Each | None = None
-    fallback: Fallback | None = None
+    """Checks ``each`` (one task per person holding ``who``, each ticked by its owner) and
+    ``fallback`` (where a person's task goes when they cannot do it). The fields are declared
+    on each task type, last, so the allowed fields read in the document's order."""
 
     @model_validator(mode="after")
     def _each_needs_role(self) -> Self:
-        if self.each and not getattr(self, "who", None):
+        if getattr(self, "each", None) and not getattr(self, "who", None):
             raise ValueError(
                 _("”each” behöver ”who”: skriv vilken roll som får en uppgift per person")
             )
-        if self.fallback and not self.each:
+        if getattr(self, "fallback", None) and not getattr(self, "each", None):
             raise ValueError(
                 _(
                     "”fallback” gäller bara uppgifter per person; lägg till ”each: person” "
@@ -271,11 +269,13 @@ class _PerPerson(Strict):
         return self
 
 
-class TaskStep(_PerPerson, _StepBase):
+class TaskStep(_StepBase, _PerPerson):
     """Anything else to do."""
 
     kind: Literal["task"]
     due: Due | None = None
+    each: Each | None = None
+    fallback: Fallback | None = None
 
 
 Step = Annotated[
@@ -297,6 +297,8 @@ class Task(_PerPerson):
     who: Ref | None = None
     what: Text
     due: Due | None = None
+    each: Each | None = None
+    fallback: Fallback | None = None
 
 
 class TimerAction(Strict):

@@ -78,7 +78,7 @@ def _task(
 
 def _locked(task: Task) -> Task:
     return (
-        Task.objects.select_for_update()
+        Task.objects.select_for_update(of=("self",))
         .select_related("outage__organisation", "assignee", "done_by")
         .get(pk=task.pk)
     )
