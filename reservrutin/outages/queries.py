@@ -19,7 +19,7 @@ from reservrutin.lib import clock
 from reservrutin.outages import routing
 from reservrutin.outages.models import Outage, Task, Timer
 from reservrutin.registry.duty import who_answers
-from reservrutin.registry.models import ContactPoint, RoleAssignment, System
+from reservrutin.registry.models import ContactPoint, Role, RoleAssignment, System
 from reservrutin.registry.queries import affected_if_down
 from reservrutin.registry.refs import Ref, RoleRef
 from reservrutin.routines import schema
@@ -335,10 +335,20 @@ def task_board(outage: Outage, user: User, *, mine_only: bool) -> list[TaskGroup
     )
     mine = my_role_refs(user, outage.organisation)
     coordinator = can_coordinate(user, outage.organisation)
-    groups: dict[tuple[str, ...], TaskGroup] = {}
     for task in tasks:
         task.outage = outage  # one organisation for every task; no query per row
+    refs = {ref for t in tasks if (ref := _task_role(t)) is not None}
+    names = {
+        RoleRef(org_key, key): name
+        for org_key, key, name in Role.objects.filter(
+            organisation__key__in={r.organisation_key for r in refs},
+            key__in={r.role_key for r in refs},
+        ).values_list("organisation__key", "key", "name")
+    }
+    groups: dict[tuple[str, ...], TaskGroup] = {}
+    for task in tasks:
         task.mine = is_my_task(task, user, mine)  # type: ignore[attr-defined]
+        task.role_name = names.get(_task_role(task), task.role_key)  # type: ignore[attr-defined,arg-type]
         task.can_take_over = coordinator and not task.mine and task.is_open  # type: ignore[attr-defined]
         fallback = (
             RoleRef.parse(task.fallback_role_key).qualified(outage.organisation.key)
