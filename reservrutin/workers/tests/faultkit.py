@@ -284,11 +284,21 @@ def main(argv: list[str] | None = None) -> None:
     seeding.add_argument("--first-due", type=float, default=0)
     seeding.add_argument("--spread", type=float, default=0)
     seeding.add_argument("--not-before", type=float, default=0)
+    seeding.add_argument(
+        "--also",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("PREFIX", "MESSAGES", "NOT_BEFORE"),
+        help="more messages under another prefix, in the same run",
+    )
     args = parser.parse_args(argv)
     import django
 
     django.setup()
     seed(args.prefix, args.messages, args.timers, args.first_due, args.spread, args.not_before)
+    for prefix, messages, not_before in args.also:
+        seed(prefix, int(messages), 0, 0, 0, float(not_before))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.fault
 
 FAN_OUT = 2_000
 TIMERS = 30
-KILLED = 1_000
+KILLED = 400
 BATCH = 50
 OUTAGE_SECONDS = 30
 LEASE_SECONDS = 6
@@ -103,18 +103,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             PORT=str(web_port),
             WEB_WORKERS="1",
             WEB_THREADS="2",
-            # No lingering connections: each request opens its own, as after a restart.
-            CONN_MAX_AGE="0",
         )
         faultkit.manage(env, "migrate", "--no-input", "-v", "0")
-        # Both scenarios' rows at once (one Django start-up): the fan-out is due now; the
-        # timers and the kill test's messages wait until each test makes them due.
+        web = Process("web", ["serve"], env, logs)  # starts while the rows are created
+        # Both scenarios' rows (one Django start-up): the fan-out is due now; the timers
+        # and the kill test's messages wait until each test makes them due.
         faultkit.run_module(
             env, "seed", "fan", "--messages", str(FAN_OUT), "--timers", str(TIMERS),
-            "--first-due", "86400",
+            "--first-due", "86400", "--also", "kill", str(KILLED), "86400",
         )  # fmt: skip
-        faultkit.run_module(env, "seed", "kill", "--messages", str(KILLED), "--not-before", "86400")
-        web = Process("web", ["serve"], env, logs)
         web_url = f"http://127.0.0.1:{web_port}/status/fault-org/"
         poll("the web server", lambda: http_get(web_url)[0] == 200 or None, within=60)
         yield Site(cluster, cluster.url(), env, smtp, logs, web, web_url)
