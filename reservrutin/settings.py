@@ -218,6 +218,14 @@ STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
 #: Where the static mirror is served from (another server or a file share's web address);
 #: the 503 page shown while the database is down links to it.
 STATUS_MIRROR_URL = env.string("STATUS_MIRROR_URL", "")
+
+# --- Operations: /readyz and /metrics ---------------------------------------------------------
+#: /readyz is unready when a worker loop's newest heartbeat is older than this.
+READYZ_HEARTBEAT_MAX_AGE_SECONDS = env.integer("READYZ_HEARTBEAT_MAX_AGE_SECONDS", 120)
+#: /readyz is unready when a message has waited in the outbox longer than this.
+READYZ_OUTBOX_MAX_AGE_SECONDS = env.integer("READYZ_OUTBOX_MAX_AGE_SECONDS", 600)
+#: Bearer token for /metrics; empty means /metrics does not exist (404).
+METRICS_TOKEN = env.string("METRICS_TOKEN", "")
 #: How long a web process trusts its last look at a status page's version (milliseconds).
 STATUSPAGE_FRESH_MS = env.integer("STATUSPAGE_FRESH_MS", 0 if TESTING else 1000)
 

@@ -15,6 +15,9 @@ step "ruff check"
 step "ruff format --check"
 "$VENV/bin/ruff" format --check .
 
+step "import layering (lint-imports, docs/architecture.md)"
+"$VENV/bin/lint-imports" --no-cache
+
 step "manage.py check --deploy (production settings)"
 DEBUG=false HTTPS=true TESTING=false SITE_URL=https://reservrutin.example.org \
   ALLOWED_HOSTS=reservrutin.example.org EMAIL_TRANSPORT=smtp \

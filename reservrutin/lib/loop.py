@@ -15,6 +15,7 @@ made so that nothing its work does can kill it (docs/operations.md "Workers"):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -24,7 +25,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from reservrutin.lib import clock
 from reservrutin.lib.dbfaults import unreachable
+from reservrutin.lib.hooks import Hook
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,11 @@ MAX_BATCH = 100
 SLICE_SECONDS = 2.0
 
 Step = Callable[[], bool]
+
+#: Writes a worker process's heartbeat: ``(name, *, loops, started_at)``. The workers app
+#: registers ``workers.actions.beat``, so the loop commands of the apps below it
+#: (``runtimers``, ``sendoutbox``) never import it (lib/hooks.py).
+heartbeat = Hook("worker heartbeat", doc="Record that a worker process is alive.")
 
 
 class DatabaseUnreachable(Exception):
@@ -113,22 +121,27 @@ def run_steps(
 def run(
     steps: Mapping[str, Step],
     *,
-    heartbeat: Callable[[], object],
+    name: str,
     stop: threading.Event,
+    loops: list[str] | None = None,
     once: bool = False,
     until_idle: bool = False,
     max_batch: int = MAX_BATCH,
     slice_seconds: float | None = None,
 ) -> int:
     """Run ``steps`` until ``stop`` is set; with ``once`` for one iteration, with
-    ``until_idle`` until an iteration finds no work. Returns how many steps found work."""
+    ``until_idle`` until an iteration finds no work. Each iteration ends with the heartbeat
+    of ``name`` (running ``loops``, by default the steps' names). Returns how many steps
+    found work."""
     handled = 0
     waits = backoff()
+    started_at: dt.datetime = clock.now()
+    loops = list(steps) if loops is None else loops
     while not stop.is_set():
         release_connection()
         try:
             found, failed = run_steps(steps, stop, max_batch=max_batch, slice_seconds=slice_seconds)
-            heartbeat()
+            heartbeat.call_all(name, loops=loops, started_at=started_at)
         except Exception as exc:
             # The database is gone (or the heartbeat failed): nothing can work until it
             # returns, so wait longer each time instead of hammering it.

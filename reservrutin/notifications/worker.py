@@ -1,6 +1,7 @@
 """The ``sendoutbox`` worker step: deliver a batch of due outbox messages.
 
-The claim protocol (``lib/claim.py``, docs/notifications.md), one batch at a time:
+The claim protocol (``lib/claim.py``, docs/architecture.md "The claim protocol",
+docs/notifications.md), one batch at a time:
 
 1. Find up to ``OUTBOX_BATCH_SIZE`` due rows, oldest first. On PostgreSQL
    ``select_for_update(skip_locked=True)`` spreads concurrent workers over different rows;

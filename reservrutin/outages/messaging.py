@@ -20,9 +20,8 @@ from django.urls import reverse
 from reservrutin.accounts.models import User
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.notifications.models import OutboxMessage
-from reservrutin.outages import routing
+from reservrutin.outages import hooks, routing
 from reservrutin.outages.models import Escalation, Outage, Task, TimelineEntry
-from reservrutin.readiness.recipients import exercise_allows
 from reservrutin.registry.duty import who_answers
 from reservrutin.registry.models import ContactPoint, Role, System
 
@@ -71,7 +70,7 @@ def send(
     reference: object = None,
 ) -> OutboxMessage | None:
     """One outbox row about ``outage``; ``key`` makes it idempotent within the outage."""
-    if outage.is_exercise and not exercise_allows(outage, recipient):
+    if outage.is_exercise and not hooks.exercise_recipient_allowed.all_allow(outage, recipient):
         return None  # an exercise reaches its participants only (docs/readiness.md)
     return enqueue_message(
         kind=kind,

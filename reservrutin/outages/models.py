@@ -282,7 +282,7 @@ class Report(models.Model):
 
 
 class ClaimFields(models.Model):
-    """A row a worker claims by compare-and-set with a lease (code-habits "Claim protocol")."""
+    """A row a worker claims by compare-and-set with a lease (docs/architecture.md "The claim protocol")."""
 
     claim_token = models.UUIDField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)

@@ -1,8 +1,9 @@
 """The ``runtimers`` worker steps: fire one due timer, escalate one unacknowledged group.
 
 Both use the one-transaction form of the claim protocol (``lib/claim.py``,
-docs/outages.md): firing does no external I/O (messages are outbox rows, delivered by
-``sendoutbox``), so a row is claimed and handled in ONE transaction:
+docs/architecture.md "The claim protocol", docs/outages.md): firing does no external I/O
+(messages are outbox rows, delivered by ``sendoutbox``), so a row is claimed and handled
+in ONE transaction:
 
 1. Find the oldest due row, ``due_at`` then ``id`` (partial indexes ``timer_due`` and
    ``escalation_due``). On PostgreSQL ``SELECT … FOR UPDATE OF row, outage SKIP LOCKED``

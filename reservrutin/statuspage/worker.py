@@ -1,7 +1,7 @@
 """The ``plannedevents`` worker step: fire one due reminder, start or end of a planned
 outage.
 
-The claim protocol (``lib/claim.py``):
+The claim protocol (``lib/claim.py``, docs/architecture.md "The claim protocol"):
 
 1. Find a due ``PlannedEvent`` (``sent_at IS NULL AND due_at <= now``, index
    ``planned_event_due_idx``), oldest first and ties by id, with

@@ -93,7 +93,7 @@ class WorkerOutlivesOutagesTests(TestCase):
 
         stop = FakeStop(waits=4)
         with (
-            mock.patch(f"{COMMAND}.beat", flaky_beat),
+            loop.heartbeat.override(flaky_beat),
             self.assertLogs("reservrutin.lib.loop", level="WARNING") as logs,
         ):
             self.run_worker({"runtimers": lambda: False}, stop)

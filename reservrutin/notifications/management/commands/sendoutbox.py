@@ -14,10 +14,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from reservrutin.lib import clock, loop
+from reservrutin.lib import loop
 from reservrutin.notifications import worker
 from reservrutin.notifications.transports.base import reset as reset_transports
-from reservrutin.workers.actions import beat
 
 #: A busy worker writes its heartbeat again after at most this many seconds of batches
 #: (checked between batches), so a long queue cannot make it look dead.
@@ -37,14 +36,11 @@ class Command(BaseCommand):
             # Finish the batch in hand, then stop: a send is never cut off mid-way, and the
             # outcomes are recorded (otherwise the batch would be sent again after its lease).
             signal.signal(sig, lambda *_: stop.set())
-        started_at = clock.now()
         self.stdout.write("sendoutbox: started")
         try:
             batches = loop.run(
                 {"sendoutbox": worker.send_batch},
-                heartbeat=lambda: beat(
-                    options["name"], loops=["sendoutbox"], started_at=started_at
-                ),
+                name=options["name"],
                 stop=stop,
                 until_idle=options["once"],
                 max_batch=10_000,

@@ -14,9 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from reservrutin.lib import clock, loop
+from reservrutin.lib import loop
 from reservrutin.outages import worker
-from reservrutin.workers.actions import beat
 
 
 class Command(BaseCommand):
@@ -31,11 +30,11 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             # Finish the row in hand (one transaction), then stop.
             signal.signal(sig, lambda *_: stop.set())
-        started_at = clock.now()
         self.stdout.write("runtimers: started")
         handled = loop.run(
             {"runtimers": worker.fire_one, "escalations": worker.escalate_one},
-            heartbeat=lambda: beat(options["name"], loops=["runtimers"], started_at=started_at),
+            name=options["name"],
+            loops=["runtimers"],
             stop=stop,
             until_idle=options["once"],
         )

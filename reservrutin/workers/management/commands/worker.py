@@ -14,9 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reservrutin.lib import clock, loop
+from reservrutin.lib import loop
 from reservrutin.workers import loops
-from reservrutin.workers.actions import beat
 
 
 class Command(BaseCommand):
@@ -36,13 +35,6 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             # Finish the step in hand, then stop.
             signal.signal(sig, lambda *_: stop.set())
-        started_at = clock.now()
-        names = list(steps)
-        self.stdout.write(f"worker: loops {', '.join(names) or '(none)'}")
-        loop.run(
-            steps,
-            heartbeat=lambda: beat(options["name"], loops=names, started_at=started_at),
-            stop=stop,
-            once=options["once"],
-        )
+        self.stdout.write(f"worker: loops {', '.join(steps) or '(none)'}")
+        loop.run(steps, name=options["name"], stop=stop, once=options["once"])
         self.stdout.write("worker: stopped")

@@ -1,0 +1,279 @@
+"""Fault reports: storing them, opening or joining an outage, verifying anonymous ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from reservrutin.accounts.models import Membership, Organisation, Unit, User
+from reservrutin.lib import clock
+from reservrutin.outages import messaging, routing
+from reservrutin.outages.actions.common import OutageError, _document, _first_system, _lock
+from reservrutin.outages.actions.timeline import _entry
+from reservrutin.outages.models import (
+    Outage,
+    Report,
+    TimelineEntry,
+)
+from reservrutin.registry.models import System
+
+#: Reports without login allowed per address and hour (SOD-10 opens a door; this keeps it
+#: from becoming a flood). Counted in the database, so it holds across processes.
+DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR = 5
+
+
+@dataclass
+class Submitted:
+    """What ``submit_report`` did."""
+
+    report: Report
+    outage: Outage
+    created: bool
+    opened: bool
+
+
+def submit_report(
+    organisation: Organisation,
+    *,
+    systems: list[System],
+    fault_type: str,
+    extent: str,
+    idempotency_key: str,
+    reporter: User | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    unit: Unit | None = None,
+    description: str = "",
+    self_check: list[dict[str, str]] | None = None,
+    on_behalf_of_caller: bool = False,
+    source_address: str | None = None,
+) -> Submitted:
+    """Store a fault report and attach it to the open outage of the same system(s), or
+    open a new outage in state ``reported``.
+
+    Idempotent on ``idempotency_key``: a double submission returns the first report.
+    Without ``reporter`` (SOD-10) the organisation must allow it, name and phone are
+    required, the report is unverified and the address is rate-limited. A report customer
+    service makes for a caller (LMN-04) is escalated internally to the routine's owner role.
+    """
+    existing = (
+        Report.objects.filter(idempotency_key=idempotency_key).select_related("outage").first()
+    )
+    if existing is not None and existing.outage is not None:
+        return Submitted(existing, existing.outage, created=False, opened=False)
+    signed_in = reporter is not None and reporter.is_authenticated
+    if not systems:
+        raise OutageError("Välj minst ett system.", field="systems")
+    allowed = set(
+        System.objects.filter(
+            Q(organisation=organisation) | Q(organisation__partners=organisation)
+        ).values_list("pk", flat=True)
+    )
+    unknown = [s for s in systems if s.pk not in allowed]
+    if unknown:
+        raise OutageError(
+            f"Okänt system för {organisation.name}: {', '.join(str(s) for s in unknown)}.",
+            field="systems",
+        )
+    if unit is not None and unit.organisation_id != organisation.pk:
+        raise OutageError("Enheten hör inte till organisationen.", field="unit")
+    if fault_type not in Report.FaultType.values:
+        raise OutageError("Välj typ av fel.", field="fault_type")
+    if extent not in Report.Extent.values:
+        raise OutageError("Välj omfattning.", field="extent")
+    if signed_in:
+        reporter_name = reporter_name.strip() or reporter.get_full_name()
+        reporter_phone = reporter_phone.strip() or reporter.phone
+    else:
+        if not organisation.allows_unauthenticated_reports:
+            raise OutageError("Logga in för att felanmäla.")
+        if not reporter_name.strip():
+            raise OutageError("Skriv ditt namn.", field="reporter_name")
+        if not reporter_phone.strip():
+            raise OutageError("Skriv ett telefonnummer vi kan nå dig på.", field="reporter_phone")
+    if not reporter_name.strip():
+        raise OutageError("Skriv ditt namn.", field="reporter_name")
+    now = clock.now()
+    try:
+        return _store_report(
+            organisation,
+            systems=systems,
+            fault_type=fault_type,
+            extent=extent,
+            idempotency_key=idempotency_key,
+            reporter=reporter if signed_in else None,
+            reporter_name=reporter_name,
+            reporter_phone=reporter_phone,
+            unit=unit,
+            description=description,
+            self_check=self_check,
+            on_behalf_of_caller=on_behalf_of_caller,
+            source_address=source_address,
+            now=now,
+        )
+    except IntegrityError:
+        # The same form sent twice at once: the other request stored it first.
+        existing = Report.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None or existing.outage is None:
+            raise
+        return Submitted(existing, existing.outage, created=False, opened=False)
+
+
+def _store_report(
+    organisation: Organisation,
+    *,
+    systems: list[System],
+    fault_type: str,
+    extent: str,
+    idempotency_key: str,
+    reporter: User | None,
+    reporter_name: str,
+    reporter_phone: str,
+    unit: Unit | None,
+    description: str,
+    self_check: list[dict[str, str]] | None,
+    on_behalf_of_caller: bool,
+    source_address: str | None,
+    now: dt.datetime,
+) -> Submitted:
+    signed_in = reporter is not None
+    with transaction.atomic():
+        if not signed_in:
+            limit = getattr(
+                settings,
+                "OUTAGES_UNAUTHENTICATED_REPORTS_PER_HOUR",
+                DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR,
+            )
+            recent = Report.objects.filter(
+                reporter__isnull=True,
+                source_address=source_address,
+                created_at__gte=now - dt.timedelta(hours=1),
+            ).count()
+            if recent >= limit:
+                raise OutageError(
+                    "Det har kommit många felanmälningar härifrån den senaste timmen. "
+                    "Vänta en stund eller ring i stället."
+                )
+        outage = (
+            Outage.objects.open()
+            .filter(organisation=organisation, systems__in=systems)
+            .order_by("-started_at")
+            .first()
+        )
+        opened = outage is None
+        if outage is None:
+            version = routing.routine_for(organisation, systems)
+            outage = Outage.objects.create(
+                organisation=organisation,
+                title="Störning i " + ", ".join(s.name for s in systems),
+                description=description,
+                started_at=now,
+                created_at=now,
+                created_by=reporter if signed_in else None,
+                routine_version=version,
+                routine_key=version.routine.key if version else "",
+            )
+            outage.systems.set(systems)
+            _entry(outage, TimelineEntry.Kind.STATUS, "Driftstörningen registrerades.", at=now)
+        else:
+            outage = _lock(outage)
+            outage.systems.add(*systems)
+        report = Report.objects.create(
+            outage=outage,
+            organisation=organisation,
+            reporter=reporter if signed_in else None,
+            reporter_name=reporter_name.strip()[:200],
+            reporter_phone=reporter_phone.strip()[:40],
+            unit=unit,
+            fault_type=fault_type,
+            extent=extent,
+            description=description,
+            self_check=self_check or [],
+            on_behalf_of_caller=on_behalf_of_caller,
+            is_verified=signed_in,
+            idempotency_key=idempotency_key,
+            source_address=source_address,
+            created_at=now,
+        )
+        report.systems.set(systems)
+        who = report.reporter_name + ("" if signed_in else " (ej verifierad)")
+        _entry(
+            outage,
+            TimelineEntry.Kind.REPORT,
+            f"Felanmälan från {who}"
+            + (f", {unit.name}" if unit else "")
+            + f": {report.get_fault_type_display()}, {report.get_extent_display().lower()}."
+            + (" För en inringande." if on_behalf_of_caller else ""),
+            at=now,
+            by=reporter if signed_in else None,
+            report=str(report.code),
+        )
+        if on_behalf_of_caller:
+            _escalate_report(outage, report, at=now)
+        if opened:
+            _tell_coordinators(outage, report, at=now)
+    return Submitted(report, outage, created=True, opened=opened)
+
+
+def _escalate_report(outage: Outage, report: Report, *, at: dt.datetime) -> None:
+    """LMN-04: a prescriber's report to customer service is escalated internally — to the
+    role that owns the routine (the system owner), along its duty chain."""
+    doc = _document(outage)
+    role = doc.owner_role if doc is not None else None
+    if not role:
+        return
+    messaging.notify_role(
+        outage,
+        role,
+        text=f"Felanmälan via kundservice: {report.get_fault_type_display()} i {outage.title}. "
+        f"{report.description}".strip(),
+        purpose=f"report:{report.code}",
+        at=at,
+        system=_first_system(outage),
+        escalate=True,
+    )
+
+
+def _tell_coordinators(outage: Outage, report: Report, *, at: dt.datetime) -> None:
+    coordinators = (
+        User.objects.filter(
+            memberships__organisation=outage.organisation,
+            memberships__role=Membership.Role.COORDINATOR,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    body = (
+        f"{report.reporter_name} har felanmält: {report.get_fault_type_display()}, "
+        f"{report.get_extent_display().lower()}.\n{report.description}\n\n"
+        f"Bekräfta och välj scenario: {messaging.outage_url(outage)}"
+    )
+    for person in coordinators:
+        messaging.message_person(
+            outage, person, subject=f"Ny felanmälan: {outage.title}", body=body, key="opened"
+        )
+
+
+def verify_report(report: Report, *, by: User) -> Report:
+    """A coordinator confirms an unauthenticated report (SOD-10)."""
+    now = clock.now()
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, is_verified=False).update(
+            is_verified=True, verified_by=by, verified_at=now
+        )
+        if updated and report.outage_id:
+            _entry(
+                report.outage,
+                TimelineEntry.Kind.REPORT,
+                f"Felanmälan från {report.reporter_name} verifierad.",
+                at=now,
+                by=by,
+                report=str(report.code),
+            )
+    report.refresh_from_db()
+    return report
