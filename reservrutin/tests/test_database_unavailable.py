@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import psycopg
-from django.db import OperationalError, connection
+from django.core import signals
+from django.db import OperationalError, close_old_connections, connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -126,6 +127,12 @@ class DatabaseUnavailableTests(BaseTestCase):
         database, Django answers it, with the 503 page, and nothing broken is kept."""
         fastpath.forget()
         self.addCleanup(fastpath.forget)
+        # As Django's test client does: the test's transaction must survive the request
+        # signals (closing the connection inside it would break it on PostgreSQL).
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        self.addCleanup(signals.request_started.connect, close_old_connections)
+        self.addCleanup(signals.request_finished.connect, close_old_connections)
         status, _headers, _body = wsgi_get("/status/org-a/")
         self.assertTrue(status.startswith("200"))
         self.assertTrue(fastpath._LEARNED)
