@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL bytes and lone surrogates in the query string or form answer 400 (issue 14).
     "reservrutin.lib.params.BadInputMiddleware",
+    "reservrutin.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reservrutin.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,9 +219,16 @@ WEBHOOK_SECRET = env.string("WEBHOOK_SECRET", "")
 # --- Workers ---------------------------------------------------------------------------------
 WORKER_IDLE_SECONDS = env.integer("WORKER_IDLE_SECONDS", 2)
 WORKER_LEASE_SECONDS = env.integer("WORKER_LEASE_SECONDS", 60)
+#: A worker that loses the database waits this long, then twice as long each time up to
+#: the cap, before it tries again (docs/operations.md "Workers").
+WORKER_BACKOFF_SECONDS = env.integer("WORKER_BACKOFF_SECONDS", 1)
+WORKER_BACKOFF_CAP_SECONDS = env.integer("WORKER_BACKOFF_CAP_SECONDS", 30)
 #: How many due outbox messages one sendoutbox worker claims per transaction.
 OUTBOX_BATCH_SIZE = env.integer("OUTBOX_BATCH_SIZE", 50)
 STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
+#: Where the static mirror is served from (another server or a file share's web address);
+#: the 503 page shown while the database is down links to it.
+STATUS_MIRROR_URL = env.string("STATUS_MIRROR_URL", "")
 
 # --- Operations: /readyz and /metrics ---------------------------------------------------------
 #: /readyz is unready when a worker loop's newest heartbeat is older than this.

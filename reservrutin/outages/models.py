@@ -433,9 +433,10 @@ class Timer(ClaimFields):
         ordering = ["due_at", "id"]
         indexes = [
             # The due-timer query of the ``runtimers`` worker (worker.fire_one): only pending
-            # rows are in the index, so it stays small however many timers have fired.
+            # rows are in the index, so it stays small however many timers have fired; rows
+            # come in (due_at, id) order, so ties fire by id without a sort.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 condition=Q(fired_at__isnull=True, skipped_at__isnull=True),
                 name="timer_due",
             ),
@@ -631,9 +632,10 @@ class Escalation(ClaimFields):
         verbose_name_plural = _("eskaleringar")
         ordering = ["notified_at", "level", "id"]
         indexes = [
-            # The due-escalation query of the ``runtimers`` worker (worker.escalate_one).
+            # The due-escalation query of the ``runtimers`` worker (worker.escalate_one),
+            # in (due_at, id) order.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 condition=Q(
                     acknowledged_at__isnull=True,
                     escalated_at__isnull=True,
