@@ -44,7 +44,6 @@ from reservrutin.outages.actions.planned import (
     start_planned_outage,
 )
 from reservrutin.outages.actions.reports import (
-    DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR,
     Submitted,
     submit_report,
     verify_report,
@@ -59,7 +58,6 @@ from reservrutin.outages.actions.timeline import (
 )
 
 __all__ = [
-    "DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR",
     "OutageError",
     "Submitted",
     "acknowledge_escalation",
