@@ -164,7 +164,8 @@ AXES_LOCKOUT_CALLABLE = "reservrutin.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # The lock lifts a fixed time after the last counted failure, so the page can say when.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the global alarm counts these rows
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no row of their own
 AXES_VERBOSE = False
 #: Proxies whose X-Forwarded-For is believed (lib/clientaddress.py): addresses or CIDRs.
 TRUSTED_PROXIES: list[str] = []
@@ -312,5 +313,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
