@@ -11,9 +11,10 @@ axes by the ``AXES_*`` settings:
   guessing a colleague's password locks only their own tries at that account; a flood of
   made-up usernames locks nobody else.
 * **A slower global ceiling**: more than ``LOGIN_FAILURE_ALARM_PER_HOUR`` failures in an hour
-  over all accounts raises the alarm — a warning in the log (the metric an operator's log
-  monitor counts) and one ``accounts.login_failure_alarm`` audit event an hour, listed in the
-  admin — instead of locking everyone.
+  over all accounts raises the alarm — the ``reservrutin_login_failure_alarms_total``
+  counter on ``/metrics``, a ``login_failure_alarm`` warning in the log and one
+  ``accounts.login_failure_alarm`` audit event an hour, listed in the admin — instead of
+  locking everyone.
 * **SSO keeps working**: :func:`exempt` lets any authentication that carries no password
   through. A single sign-on backend (OIDC/SAML, once it exists) calls ``authenticate(request,
   ...)`` with the identity provider's verified assertion, never a password, so a person
@@ -42,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from reservrutin.audit.actions import record_event
 from reservrutin.audit.models import AuditEvent
-from reservrutin.lib import clock
+from reservrutin.lib import clock, metrics
 
 log = logging.getLogger("reservrutin.accounts.lockout")
 
@@ -154,15 +155,16 @@ class LockoutHandler(AxesDatabaseHandler):
 def check_failure_ceiling() -> bool:
     """Raise the alarm when failed sign-ins over all accounts pass the hourly ceiling.
 
-    Returns True when the ceiling is passed. Logs a warning every time (what a log monitor
-    counts) and writes at most one audit event an hour (what an administrator sees in the
-    admin's audit log). Nobody is locked by it.
+    Returns True when the ceiling is passed. Counts a metric and logs a warning every time
+    (what monitoring alerts on) and writes at most one audit event an hour (what an
+    administrator sees in the admin's audit log). Nobody is locked by it.
     """
     now = clock.now()
     hour_ago = now - dt.timedelta(hours=1)
     failures = AccessFailureLog.objects.filter(attempt_time__gte=hour_ago).count()
     if failures < settings.LOGIN_FAILURE_ALARM_PER_HOUR:
         return False
+    metrics.login_failure_alarm()
     log.warning(
         "login_failure_alarm failures_last_hour=%d ceiling=%d",
         failures,
