@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from reservrutin.accounts.lockout import ALARM_EVENT
 from reservrutin.audit.models import AuditEvent
+from reservrutin.lib import metrics
 from reservrutin.test import FAST_HASHERS, PASSWORD, BaseTestCase
 
 PROXY = "10.0.0.1"
@@ -51,6 +52,7 @@ class TrustedProxyClientsTests(BaseTestCase):
             self.assertEqual(self.post("carl", PASSWORD, 0).status_code, 302)
 
     def test_a_flood_over_all_clients_raises_one_alarm_and_locks_nobody(self) -> None:
+        counted = metrics.LOGIN_FAILURE_ALARMS._value.get()
         with time_machine.travel(START, tick=False):
             for n in range(30):
                 for attempt in range(2):
@@ -58,6 +60,8 @@ class TrustedProxyClientsTests(BaseTestCase):
             alarms = AuditEvent.objects.filter(action=ALARM_EVENT)
             self.assertEqual(alarms.count(), 1)
             self.assertGreaterEqual(alarms.get().detail["failures_last_hour"], 40)
+            # 60 failures, the ceiling at 40: the metric counts the 21 from the 40th on.
+            self.assertEqual(metrics.LOGIN_FAILURE_ALARMS._value.get() - counted, 21)
             for n in range(30):
                 with self.subTest(client=n):
                     self.assertEqual(self.post("bob", PASSWORD, n).status_code, 302)
