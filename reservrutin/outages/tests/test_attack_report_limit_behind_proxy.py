@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.test import override_settings
 
 from reservrutin.outages.models import Report
+from reservrutin.outages.tests.helpers import post_anonymous_report
 from reservrutin.test import BaseTestCase
 
 PROXY = "10.0.0.1"
@@ -19,19 +20,12 @@ class ReportLimitBehindProxyTests(BaseTestCase):
         cls.org_a.allows_unauthenticated_reports = True
         cls.org_a.save(update_fields=["allows_unauthenticated_reports"])
 
-    def report(self, client: str, n: int, phone: str = ""):  # type: ignore[no-untyped-def]
-        return self.client.post(
-            "/org/org-a/felanmalan/",
-            {
-                "systems": [self.system_a.pk],
-                "fault_type": "unreachable",
-                "extent": "my_unit",
-                "unit": self.unit_a.pk,
-                "reporter_name": f"Vikarie {n}",
-                "reporter_phone": phone or f"070-123 45 {n:02d}",
-                "description": "Inloggningen går inte.",
-                "idempotency_key": f"{client}-{n}",
-            },
+    def report(self, client: str, n: int):  # type: ignore[no-untyped-def]
+        return post_anonymous_report(
+            self,
+            key=f"{client}-{n}",
+            name=f"Vikarie {n}",
+            phone=f"070-123 45 {n:02d}",
             REMOTE_ADDR=PROXY,
             HTTP_X_FORWARDED_FOR=client,
         )
@@ -50,17 +44,10 @@ class ReportLimitBehindProxyTests(BaseTestCase):
 
     def test_a_forged_header_from_outside_the_proxy_does_not_escape_the_limit(self) -> None:
         for n in range(6):
-            response = self.client.post(
-                "/org/org-a/felanmalan/",
-                {
-                    "systems": [self.system_a.pk],
-                    "fault_type": "unreachable",
-                    "extent": "my_unit",
-                    "unit": self.unit_a.pk,
-                    "reporter_name": "X",
-                    "reporter_phone": f"070-123 45 {n:02d}",
-                    "idempotency_key": f"forged-{n}",
-                },
+            response = post_anonymous_report(
+                self,
+                key=f"forged-{n}",
+                phone=f"070-123 45 {n:02d}",
                 REMOTE_ADDR="203.0.113.66",
                 HTTP_X_FORWARDED_FOR=f"198.51.100.{n + 50}",
             )

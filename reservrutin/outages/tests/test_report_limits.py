@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.test import override_settings
 
 from reservrutin.outages.models import Report
+from reservrutin.outages.tests.helpers import post_anonymous_report
 from reservrutin.test import BaseTestCase
 
 
@@ -17,19 +18,7 @@ class ReportLimitTests(BaseTestCase):
         cls.org_a.save(update_fields=["allows_unauthenticated_reports"])
 
     def report(self, n: int, *, phone: str, client: str):  # type: ignore[no-untyped-def]
-        return self.client.post(
-            "/org/org-a/felanmalan/",
-            {
-                "systems": [self.system_a.pk],
-                "fault_type": "unreachable",
-                "extent": "my_unit",
-                "unit": self.unit_a.pk,
-                "reporter_name": "Vik",
-                "reporter_phone": phone,
-                "idempotency_key": f"k-{n}",
-            },
-            REMOTE_ADDR=client,
-        )
+        return post_anonymous_report(self, key=f"k-{n}", phone=phone, REMOTE_ADDR=client)
 
     @override_settings(OUTAGES_UNAUTHENTICATED_REPORTS_PER_PHONE_PER_HOUR=2)
     def test_one_number_however_written_is_limited_across_clients(self) -> None:
