@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from reservrutin.accounts.forms import LoginForm
 from reservrutin.audit.actions import record_event
 from reservrutin.audit.models import AuditEvent
 from reservrutin.lib import clock, metrics
@@ -114,8 +115,6 @@ def lockout_response(
     page with the reason and the time the lock lifts, the username kept."""
     if original_response is not None and original_response.status_code == 429:
         return original_response  # the login view already said so
-    from reservrutin.accounts.forms import LoginForm  # views import this module
-
     next_url = reverse("admin:index") if request.path.startswith(reverse("admin:index")) else ""
     form = LoginForm(request.POST or None)
     form.is_valid()
