@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_lockout_by_axes_and_sms_countries'),
-        ('statuspage', '0003_remove_subscription_unit_systems'),
+        ('statuspage', '0004_notice_part_states'),
     ]
 
     operations = [
