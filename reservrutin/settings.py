@@ -7,6 +7,7 @@ install (SQLite in ``DATA_DIR``); production sets ``DEBUG=false`` and the system
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "reservrutin.accounts",
     "reservrutin.audit",
     "reservrutin.registry",
@@ -63,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reservrutin.middleware.StockholmTimeMiddleware",
+    # Last, so it sees the answer of every view that called authenticate() (the admin's too)
+    # and turns a lockout into the lockout page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reservrutin.urls"
@@ -116,9 +121,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and login ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = env.strings(
-    "AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]
-)
+#: django-axes checks every authenticate() call first (the login page, the admin and any
+#: backend added later) and refuses while the (username, address) pair is locked.
+AXES_BACKEND = "axes.backends.AxesStandaloneBackend"
+AUTHENTICATION_BACKENDS = [
+    AXES_BACKEND,
+    *(
+        backend
+        for backend in env.strings(
+            "AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]
+        )
+        if backend != AXES_BACKEND
+    ),
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -131,9 +146,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-#: Failed logins for one account (or one address) within the window before it is locked.
+#: Failed logins for one username from one client address within the window before that
+#: pair is locked (nobody can lock out someone else's address or account).
 LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = env.integer("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+#: Failed logins per hour over all accounts and addresses that raise the alarm (a log line
+#: and an audit event for administrators); nobody is locked by it.
+LOGIN_FAILURE_ALARM_PER_HOUR = env.integer("LOGIN_FAILURE_ALARM_PER_HOUR", 200)
+AXES_ENABLED = env.boolean("AXES_ENABLED", True)
+AXES_HANDLER = "reservrutin.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "reservrutin.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "reservrutin.accounts.lockout.cool_off"
+AXES_CLIENT_IP_CALLABLE = "reservrutin.lib.clientaddress.client_address"
+AXES_USERNAME_CALLABLE = "reservrutin.accounts.lockout.username"
+AXES_WHITELIST_CALLABLE = "reservrutin.accounts.lockout.exempt"
+AXES_LOCKOUT_CALLABLE = "reservrutin.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The lock lifts a fixed time after the last counted failure, so the page can say when.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the global alarm counts these rows
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no row of their own
+AXES_VERBOSE = False
+#: Proxies whose X-Forwarded-For is believed (lib/clientaddress.py): addresses or CIDRs.
+TRUSTED_PROXIES: list[str] = []
+for _proxy in env.strings("TRUSTED_PROXIES", []):
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        env.PROBLEMS.append(("TRUSTED_PROXIES", _proxy, "not an IP address or CIDR network"))
+    else:
+        TRUSTED_PROXIES.append(_proxy)
 #: A session ends after this many minutes without a request (shared computers on wards).
 SESSION_IDLE_TIMEOUT_MINUTES = env.integer("SESSION_IDLE_TIMEOUT_MINUTES", 60)
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 12 * 3600)
@@ -147,6 +190,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 102
 # routine file larger than routines.loader.MAX_BYTES is refused by the upload form.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.integer("FILE_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.integer("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+
+# --- Limits on the public forms (no login): fault reports and subscriptions ----------------
+# Counted in the database, so every web process agrees; keyed on the client address from
+# TRUSTED_PROXIES (lib/clientaddress.py). docs/configuration.md explains each.
+OUTAGES_UNAUTHENTICATED_REPORTS_PER_HOUR = env.integer(
+    "OUTAGES_UNAUTHENTICATED_REPORTS_PER_HOUR", 5
+)
+OUTAGES_UNAUTHENTICATED_REPORTS_PER_ORGANISATION_PER_HOUR = env.integer(
+    "OUTAGES_UNAUTHENTICATED_REPORTS_PER_ORGANISATION_PER_HOUR", 60
+)
+OUTAGES_UNAUTHENTICATED_REPORTS_PER_PHONE_PER_HOUR = env.integer(
+    "OUTAGES_UNAUTHENTICATED_REPORTS_PER_PHONE_PER_HOUR", 5
+)
+SUBSCRIBE_PER_CLIENT_PER_HOUR = env.integer("SUBSCRIBE_PER_CLIENT_PER_HOUR", 10)
+SUBSCRIBE_CONFIRMATIONS_PER_TARGET_PER_HOUR = env.integer(
+    "SUBSCRIBE_CONFIRMATIONS_PER_TARGET_PER_HOUR", 3
+)
+SUBSCRIBE_CONFIRMATIONS_PER_ORGANISATION_PER_HOUR = env.integer(
+    "SUBSCRIBE_CONFIRMATIONS_PER_ORGANISATION_PER_HOUR", 100
+)
+SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES = env.integer("SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES", 10)
+#: Mail domains (besides Gmail, Outlook and the like) that deliver name+tag to name.
+SUBSCRIPTION_PLUS_TAG_DOMAINS = env.strings("SUBSCRIPTION_PLUS_TAG_DOMAINS", [])
 
 # --- HTTPS -----------------------------------------------------------------------------------
 HTTPS = env.boolean("HTTPS", not DEBUG and not TESTING)
@@ -255,5 +321,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from reservrutin.accounts.access import visible_organisations
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, params
+from reservrutin.lib.clientaddress import client_address
 from reservrutin.lib.csvexport import csv_response
 from reservrutin.outages import actions, forms, queries, routing, scope, states
 from reservrutin.outages.models import Outage, Report, Task
@@ -28,10 +29,6 @@ from reservrutin.printouts.pdf import render_pdf
 #: Session key listing the reports this browser made (so an anonymous reporter can see
 #: the result page of their own report, and nobody else's).
 SESSION_REPORTS = "outages.reports"
-
-
-def _client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _report_organisation(request: HttpRequest, org: str) -> Organisation | None:
@@ -77,7 +74,7 @@ def report_form(request: HttpRequest, org: str) -> HttpResponse:
                     description=data["description"],
                     self_check=form.self_check_answers(),
                     on_behalf_of_caller=data.get("on_behalf_of_caller", False),
-                    source_address=_client_address(request),
+                    source_address=client_address(request),
                     part=data.get("part"),
                 )
             except actions.OutageError as exc:

@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from reservrutin.statuspage.models import NoticeRule, PlannedEvent, PlannedWindow, Subscription
+from reservrutin.statuspage.models import (
+    NoticeRule,
+    PlannedEvent,
+    PlannedWindow,
+    SubscribeAttempt,
+    Subscription,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,6 +41,17 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     search_fields = ["address", "label"]
     # Never show the webhook secret or the SMS code hash, even to administrators.
     exclude = ["webhook_secret", "confirm_code_hash"]
+
+
+@admin.register(SubscribeAttempt)
+class SubscribeAttemptAdmin(ReadOnlyAdmin):
+    """Every public subscribe attempt of the last 30 days and what became of it: floods,
+    cooldowns and refused numbers (premium-rate, satellite, foreign) show up here."""
+
+    list_display = ["created_at", "organisation", "channel", "address", "ip", "outcome", "reason"]
+    list_filter = ["outcome", "channel", "organisation"]
+    search_fields = ["address", "target", "ip"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(NoticeRule)

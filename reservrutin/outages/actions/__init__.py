@@ -45,7 +45,6 @@ from reservrutin.outages.actions.planned import (
     start_planned_outage,
 )
 from reservrutin.outages.actions.reports import (
-    DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR,
     Submitted,
     submit_report,
     verify_report,
@@ -65,7 +64,6 @@ from reservrutin.outages.actions.timeline import (
 )
 
 __all__ = [
-    "DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR",
     "NotYourTask",
     "OutageError",
     "Submitted",
