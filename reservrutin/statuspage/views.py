@@ -22,9 +22,9 @@ from django.views.decorators.http import require_safe
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import compiled
 from reservrutin.registry.models import System
-from reservrutin.statuspage import api, html, queries
-from reservrutin.statuspage.models import Notice
-from reservrutin.statuspage.rendering import Rendered, recent, rendered, respond
+from reservrutin.statuspage import api, html, policy, problems, queries
+from reservrutin.statuspage.models import EmbedOrigin, Notice
+from reservrutin.statuspage.rendering import Headers, Rendered, recent, rendered, respond
 
 _ORGANISATION_FIELDS = tuple(f.attname for f in Organisation._meta.concrete_fields)
 
@@ -100,6 +100,23 @@ def _html(template: str, context: Callable[[], dict[str, Any]], lang: str) -> tu
     return body.encode(), "text/html; charset=utf-8"
 
 
+@lru_cache(maxsize=1)
+def _page_headers() -> Headers:
+    """The status page's policy: the site's, plus its inline CSS by hash."""
+    style = html.inline_style(html.PAGE_STYLE).source
+    return ((policy.HEADER, policy.content_security_policy(styles=[style])),)
+
+
+def _widget_headers(organisation: Organisation) -> Headers:
+    """The widget's policy: its inline CSS by hash, and framed only by the organisation's
+    allow-list (read with the render, so a change shows within the cache's minute)."""
+    origins = EmbedOrigin.objects.filter(organisation=organisation).values_list("origin", flat=True)
+    csp = policy.content_security_policy(
+        styles=[html.inline_style(html.WIDGET_STYLE).source], frame_ancestors=list(origins)
+    )
+    return ((policy.HEADER, csp),)
+
+
 @lru_cache(maxsize=1024)
 def _links(org: str, system: str | None, combined: bool) -> dict[str, str]:
     """The addresses a status page links to (they never change while the process runs)."""
@@ -144,7 +161,7 @@ def _page_html(
             links=_links(organisation.key, system.key if system else None, combined),
             lang=lang,
         )
-    return body.encode(), "text/html; charset=utf-8"
+    return body.encode(), "text/html; charset=utf-8", _page_headers()
 
 
 def page(
@@ -170,21 +187,24 @@ def combined(organisation: Organisation, *, lang: str = "sv") -> Rendered:
 
 
 def widget(organisation: Organisation, *, include: bool, system_key: str | None = None) -> Rendered:
+    """The widget: a page for an ``<iframe>`` (``include=False``) or a bare fragment."""
     system = _system(organisation, system_key)
-    return rendered(
-        f"widget:{include}:{system_key or ''}",
-        [organisation],
-        lambda: _html(
+
+    def render() -> tuple[bytes, str, Headers]:
+        body, content_type = _html(
             "statuspage/widget_include.html" if include else "statuspage/widget.html",
             lambda: {
                 "organisation": organisation,
                 "system": system,
                 "site_url": settings.SITE_URL,
+                "style": html.inline_style(html.WIDGET_STYLE).element,
                 **queries.status([organisation], system=system),
             },
             "sv",
-        ),
-    )
+        )
+        return body, content_type, () if include else _widget_headers(organisation)
+
+    return rendered(f"widget:{include}:{system_key or ''}", [organisation], render)
 
 
 def _status_url(organisation: Organisation, system: System | None = None) -> str:
@@ -301,14 +321,21 @@ def _feed_notices(data: dict[str, Any], system: System | None) -> list[Notice]:
 
 
 def public(
-    render: Callable[..., Rendered], *, max_age: int = 30, cors: bool = False, frame: bool = False
+    render: Callable[..., Rendered],
+    *,
+    max_age: int = 30,
+    cors: bool = False,
+    frame: bool = False,
+    api: bool = False,
 ) -> Callable[..., HttpResponse]:
     """A public view of ``render(org=..., **address) -> Rendered``: no login, the same bytes
     for everyone, in the address's language (Swedish unless it says ``en``) and Swedish time
     whatever the visitor's cookies say.
 
     ``max_age=0`` for pages people look at (a browser asks again each time, a 304 when
-    nothing changed); ``cors`` for what other sites fetch; ``frame`` for what they embed.
+    nothing changed); ``cors`` for what other sites fetch; ``frame`` for what they embed
+    (the widget: its own ``frame-ancestors``); ``api`` for the JSON API (errors as problem
+    details, 405 with ``Allow``: ``problems.api_view``).
     The view keeps ``render`` as ``view.public_render``: the WSGI fast path
     (``fastpath.py``) calls it without Django's request cycle once Django has answered the
     same address.
@@ -321,7 +348,6 @@ def public(
         ):
             return render(**address)
 
-    @require_safe
     def view(request: HttpRequest, **address: Any) -> HttpResponse:
         response = respond(request, public_render(**address), max_age=max_age)
         response["Content-Language"] = address.get("lang", "sv")
@@ -331,8 +357,9 @@ def public(
             response.xframe_options_exempt = True
         return response
 
-    view.public_render = public_render  # type: ignore[attr-defined]
     view.__name__ = view.__qualname__ = f"{render.__name__}_view"
+    view = problems.api_view()(view) if api else require_safe(view)
+    view.public_render = public_render  # type: ignore[attr-defined]
     return view
 
 
@@ -376,10 +403,10 @@ widget_include_view = public(_widget_include, max_age=0, cors=True)
 atom_view = public(_atom)
 json_feed_view = public(_json_feed, cors=True)
 ical_view = public(_ical)
-api_view = public(_api, cors=True)
+api_view = public(_api, cors=True, api=True)
 
 
-@require_safe
+@problems.api_view()
 def openapi_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(_json_bytes(api.openapi()), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
