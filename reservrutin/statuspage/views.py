@@ -7,6 +7,7 @@ carries no requests to other hosts, so it can also be written out as static file
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -213,28 +214,48 @@ def _status_url(organisation: Organisation, system: System | None = None) -> str
     return settings.SITE_URL + reverse("statuspage:system", args=[organisation.key, system.key])
 
 
+class _TextAtom(feedgenerator.Atom1Feed):
+    """Atom whose summaries are plain text (``type="text"``): a feed reader shows markup
+    typed into a notice as text and never renders it (issue 14)."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
+#: Characters XML 1.0 cannot carry (Django's feed writer refuses them): shown as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def atom(organisation: Organisation, *, system_key: str | None = None) -> Rendered:
     system = _system(organisation, system_key)
 
     def render() -> tuple[bytes, str]:
         data = queries.status([organisation], system=system)
         link = _status_url(organisation, system)
-        feed = feedgenerator.Atom1Feed(
-            title=f"Driftinfo – {system.name if system else organisation.name}",
+        feed = _TextAtom(
+            title=_xml(f"Driftinfo – {system.name if system else organisation.name}"),
             link=link,
-            description=f"Driftinformation för {organisation.name}",
+            description=_xml(f"Driftinformation för {organisation.name}"),
             language="sv",
             feed_url=link + "feed.atom",
+            author_name=_xml(organisation.name),
         )
         for notice in _feed_notices(data, system):
             feed.add_item(
-                title=f"{notice.severity_label}: {notice.title}",
+                title=_xml(f"{notice.severity_label}: {notice.title}"),
                 link=f"{link}#n-{notice.code}",
-                description=notice.body,
+                description=_xml(notice.body),
                 unique_id=f"urn:uuid:{notice.code}",
                 pubdate=notice.published_at,
                 updateddate=notice.updated_at,
-                categories=[s.name for s in notice.systems],
+                categories=[_xml(s.name) for s in notice.systems],
             )
         return feed.writeString("utf-8").encode(), "application/atom+xml; charset=utf-8"
 
