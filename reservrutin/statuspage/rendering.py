@@ -122,8 +122,11 @@ def respond(request: HttpRequest, page: Rendered, *, max_age: int = 30) -> HttpR
     response["Cache-Control"] = f"public, max-age={max_age}" + (
         ", must-revalidate" if max_age == 0 else ""
     )
-    for name, value in page.headers:
-        response[name] = value
-    return get_conditional_response(
+    response = get_conditional_response(
         request, etag=page.etag, last_modified=last_modified, response=response
     )
+    # On a 304 too: a browser updates the headers it kept with the 304's, so a 304 without
+    # the widget's own policy would get the site's (no framing) in its place.
+    for name, value in page.headers:
+        response[name] = value
+    return response

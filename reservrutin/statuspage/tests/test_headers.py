@@ -126,3 +126,12 @@ class ContentSecurityPolicyTests(StatusTestCase):
                 )
                 self.assertEqual(headers.get("X-Frame-Options"), live.get("X-Frame-Options"))
                 self.assertEqual(headers["Content-Type"], live["Content-Type"])
+
+    def test_a_304_carries_the_pages_own_policy(self) -> None:
+        EmbedOrigin.objects.create(organisation=self.org_a, origin="https://intranat.region-a.se")
+        etag = self.client.get("/status/org-a/widget/")["ETag"]
+        response = self.client.get("/status/org-a/widget/", headers={"If-None-Match": etag})
+        self.assertEqual(response.status_code, 304)
+        policy = directives(response["Content-Security-Policy"])
+        self.assertIn("https://intranat.region-a.se", policy["frame-ancestors"])
+        self.assertNotIn("X-Frame-Options", response)
