@@ -43,6 +43,7 @@ REQUEST_TEXT = st.one_of(
     st.text(max_size=40),
 )
 
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href"}
 DANGEROUS_TAGS = {"script", "img", "svg", "x-evil", "iframe", "object", "embed", "style"}
 
 
@@ -57,7 +58,8 @@ class _Elements(HTMLParser):
 
 def markup_that_survived(html: str, *, allowed_tags: set[str] = frozenset()) -> list[str]:
     """Elements and attributes in ``html`` that only hostile input could have made: script,
-    images, unknown elements, event handlers, ``javascript:`` addresses."""
+    images, unknown elements, event handlers, ``javascript:`` addresses (a form may keep
+    what was typed as an input's value: escaped, that is text)."""
     parser = _Elements()
     parser.feed(html)
     bad = []
@@ -67,6 +69,6 @@ def markup_that_survived(html: str, *, allowed_tags: set[str] = frozenset()) -> 
         for name, value in attrs:
             if name.startswith("on"):
                 bad.append(f"<{tag} {name}>")
-            if value and value.strip().lower().startswith("javascript:"):
+            if name in _URL_ATTRIBUTES and (value or "").strip().lower().startswith("javascript:"):
                 bad.append(f"<{tag} {name}={value}>")
     return bad
