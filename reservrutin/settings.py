@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from reservrutin.lib import env
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "reservrutin.accounts",
     "reservrutin.audit",
     "reservrutin.registry",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "reservrutin.statuspage.middleware.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL bytes and lone surrogates in the query string or form answer 400 (issue 14).
     "reservrutin.lib.params.BadInputMiddleware",
@@ -228,6 +232,22 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("BEHIND_PROXY", False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+#: Content-Security-Policy on every response (django-csp): nothing from other hosts, no inline
+#: script, no inline style except the status page's and the widget's own CSS, allowed by its
+#: hash (``statuspage.policy``), and no page may be framed except the widget, whose
+#: ``frame-ancestors`` is the organisation's allow-list (``EmbedOrigin``).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "script-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # HSTS preload commits the whole registrable domain (often a region's or municipality's
 # main domain) to HTTPS forever; that is the domain owner's decision, not this app's.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]

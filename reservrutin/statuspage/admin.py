@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from reservrutin.statuspage.models import (
+    EmbedOrigin,
     NoticeRule,
     PlannedEvent,
     PlannedWindow,
@@ -69,3 +70,13 @@ class PlannedWindowAdmin(ReadOnlyAdmin):
 class PlannedEventAdmin(ReadOnlyAdmin):
     list_display = ["occurrence", "kind", "lead", "due_at", "sent_at", "attempts"]
     list_filter = ["kind"]
+
+
+@admin.register(EmbedOrigin)
+class EmbedOriginAdmin(admin.ModelAdmin):
+    """The sites that may frame an organisation's widget (its ``frame-ancestors``); a change
+    shows in the widget's header within the render cache's minute."""
+
+    list_display = ["origin", "organisation", "label"]
+    list_filter = ["organisation"]
+    search_fields = ["origin", "label"]

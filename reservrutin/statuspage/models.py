@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +145,47 @@ class PageVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} v{self.version}"
+
+
+def validate_embed_origin(value: str) -> None:
+    """An origin as ``frame-ancestors`` takes it: scheme and host (``*.`` allowed first), an
+    optional port, nothing else, so nothing typed here can add to the header."""
+    from reservrutin.statuspage.policy import ORIGIN
+
+    if not ORIGIN.fullmatch(value):
+        raise ValidationError(
+            _("Ange en adress som https://intranat.example.se, utan sökväg."), code="origin"
+        )
+
+
+class EmbedOrigin(models.Model):
+    """A site that may show the organisation's widget in a frame (LMN-03): the intranet's
+    start page, the care-provider web, a Hemvist's home page. The widget's
+    ``frame-ancestors`` lists the organisation's rows; no other page may be framed at all."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="embed_origins"
+    )
+    origin = models.CharField(
+        _("webbplats"),
+        max_length=200,
+        validators=[validate_embed_origin],
+        help_text=_("Till exempel https://intranat.example.se eller https://*.hemvist.example.se"),
+    )
+    label = models.CharField(_("beskrivning"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("webbplats som får visa widgeten")
+        verbose_name_plural = _("webbplatser som får visa widgeten")
+        ordering = ["organisation", "origin"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "origin"], name="statuspage_embed_origin_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.origin}"
 
 
 # --- Subscriptions (issue 5) --------------------------------------------------------------
