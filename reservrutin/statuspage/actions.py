@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from reservrutin.accounts.access import has_role
 from reservrutin.accounts.models import Membership, Organisation, User
 from reservrutin.lib import clock
+from reservrutin.outages.actions.timeline import record_on_timeline
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.outages.scope import outage_part_states
 from reservrutin.registry.models import System
@@ -76,13 +77,13 @@ def _check(user: User, organisation: Organisation, systems: Iterable[System]) ->
 
 def _timeline(notice: Notice, text: str, *, by: User) -> None:
     if notice.outage_id:
-        TimelineEntry.objects.create(
-            outage=notice.outage,
+        record_on_timeline(
+            notice.outage,
             kind=TimelineEntry.Kind.NOTICE,
             text=text,
-            data={"notice": str(notice.code), "status": notice.status},
-            actor=by,
-            created_at=clock.now(),
+            by=by,
+            notice=str(notice.code),
+            status=notice.status,
         )
 
 
@@ -266,13 +267,15 @@ def publish_routine_notice(
         updated_at=at,
     )
     notice.systems.set(outage.systems.all())
-    entry = TimelineEntry.objects.create(
-        outage=outage,
+    entry = record_on_timeline(
+        outage,
         kind=TimelineEntry.Kind.NOTICE,
         text=timeline_text or notice.title,
-        data={"notice": str(notice.code), "template": template_key, "status": notice.status},
-        actor=person,
-        created_at=at,
+        by=person,
+        at=at,
+        notice=str(notice.code),
+        template=template_key,
+        status=notice.status,
     )
     if not notice.is_exercise:
         bump_page_version(outage.organisation)

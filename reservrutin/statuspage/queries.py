@@ -360,7 +360,7 @@ def _planned(org_ids: tuple[int, ...], history_from: dt.datetime) -> QuerySet:
         Outage.objects.real()
         .filter(organisation__in=org_ids, kind=Outage.Kind.PLANNED)
         .filter(Q(planned_end_at__gte=history_from) | Q(planned_end_at__isnull=True))
-        .exclude(status=Outage.Status.CLOSED)
+        .exclude(status__in=[Outage.Status.CLOSED, Outage.Status.CANCELLED])
         .order_by("started_at", "id", "systems__name", "systems__id")
         .values_list(*_PLANNED_COLUMNS, *(f"systems__{c}" for c in _SYSTEM_COLUMNS))
     )

@@ -5,26 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from reservrutin.accounts.models import Membership, Organisation, Unit, User
 from reservrutin.lib import clock
-from reservrutin.outages import messaging, routing, scope
+from reservrutin.outages import limits, messaging, routing, scope
 from reservrutin.outages.actions.common import OutageError, _document, _first_system, _lock
 from reservrutin.outages.actions.scope import widen_scope
-from reservrutin.outages.actions.timeline import _entry
+from reservrutin.outages.actions.timeline import write_entry_in_txn
 from reservrutin.outages.models import (
     Outage,
     Report,
     TimelineEntry,
 )
 from reservrutin.registry.models import System, SystemPart
-
-#: Reports without login allowed per address and hour (SOD-10 opens a door; this keeps it
-#: from becoming a flood). Counted in the database, so it holds across processes.
-DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR = 5
 
 
 @dataclass
@@ -159,21 +154,14 @@ def _store_report(
     signed_in = reporter is not None
     with transaction.atomic():
         if not signed_in:
-            limit = getattr(
-                settings,
-                "OUTAGES_UNAUTHENTICATED_REPORTS_PER_HOUR",
-                DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR,
-            )
-            recent = Report.objects.filter(
-                reporter__isnull=True,
+            refusal = limits.refuse_unauthenticated_report(
+                organisation,
                 source_address=source_address,
-                created_at__gte=now - dt.timedelta(hours=1),
-            ).count()
-            if recent >= limit:
-                raise OutageError(
-                    "Det har kommit många felanmälningar härifrån den senaste timmen. "
-                    "Vänta en stund eller ring i stället."
-                )
+                reporter_phone=reporter_phone,
+                now=now,
+            )
+            if refusal:
+                raise OutageError(refusal)
         version = routing.routine_for(organisation, systems)
         doc = routing.document(version)
         if scope.is_single_device(
@@ -199,8 +187,11 @@ def _store_report(
             )
             report.systems.set(systems)
             return Submitted(report, None, created=True, opened=False)
+        # Only an outage happening now (a planned window that has not started is not one),
+        # and never an exercise.
         outage = (
             Outage.objects.open()
+            .real()
             .filter(organisation=organisation, systems__in=systems)
             .order_by("-started_at")
             .first()
@@ -220,7 +211,9 @@ def _store_report(
             outage.systems.set(systems)
             outage.units.set(scope.report_units(extent, unit) or [])
             outage.parts.set([part] if part else [])
-            _entry(outage, TimelineEntry.Kind.STATUS, "Driftstörningen registrerades.", at=now)
+            write_entry_in_txn(
+                outage, TimelineEntry.Kind.STATUS, "Driftstörningen registrerades.", at=now
+            )
         else:
             outage = _lock(outage)
             outage.systems.add(*systems)
@@ -243,7 +236,7 @@ def _store_report(
         )
         report.systems.set(systems)
         who = report.reporter_name + ("" if signed_in else " (ej verifierad)")
-        _entry(
+        write_entry_in_txn(
             outage,
             TimelineEntry.Kind.REPORT,
             f"Felanmälan från {who}"
@@ -329,7 +322,7 @@ def _suggest_scenario(outage: Outage, report: Report, *, at: dt.datetime) -> Non
         return
     outage.suggested_scenario_key = suggested.key
     outage.save(update_fields=["suggested_scenario_key"])
-    _entry(
+    write_entry_in_txn(
         outage,
         TimelineEntry.Kind.SCENARIO,
         f"Rutinen föreslår scenariot {suggested.title} utifrån svaren i felanmälan.",
@@ -346,12 +339,12 @@ def _escalate_report(outage: Outage, report: Report, *, at: dt.datetime) -> None
     role = doc.owner_role if doc is not None else None
     if not role:
         return
-    messaging.notify_role(
+    messaging.notify_role_in_txn(
         outage,
         role,
         text=f"Felanmälan via kundservice: {report.get_fault_type_display()} i {outage.title}. "
         f"{report.description}".strip(),
-        purpose=f"report:{report.code}",
+        purpose=messaging.ALERT,
         at=at,
         system=_first_system(outage),
         escalate=True,
@@ -387,7 +380,7 @@ def verify_report(report: Report, *, by: User) -> Report:
             is_verified=True, verified_by=by, verified_at=now
         )
         if updated and report.outage_id:
-            _entry(
+            write_entry_in_txn(
                 report.outage,
                 TimelineEntry.Kind.REPORT,
                 f"Felanmälan från {report.reporter_name} verifierad.",

@@ -12,7 +12,7 @@ from reservrutin.accounts.models import Unit, User
 from reservrutin.lib import clock
 from reservrutin.outages import scope
 from reservrutin.outages.actions.common import OutageError, _lock
-from reservrutin.outages.actions.timeline import _entry
+from reservrutin.outages.actions.timeline import write_entry_in_txn
 from reservrutin.outages.models import Outage, Report, ReportAddition, TimelineEntry
 from reservrutin.registry.models import SystemPart
 
@@ -51,7 +51,7 @@ def widen_scope(
             outage.parts.add(part)
             grew.append(part.name)
     if grew:
-        _entry(
+        write_entry_in_txn(
             outage,
             TimelineEntry.Kind.SCOPE,
             f"Störningen gäller nu också {' och '.join(grew)} ({reason}).",
@@ -115,7 +115,7 @@ def add_to_report(
             *([part.name] if part else []),
         ]
         lines = [*(["nu " + ", ".join(said)] if said else []), *([text] if text else [])]
-        _entry(
+        write_entry_in_txn(
             outage,
             TimelineEntry.Kind.REPORT,
             f"Tillägg från {report.reporter_name}: " + ". ".join(lines),
