@@ -43,7 +43,8 @@ def _roles_now(outage: Outage, user: User) -> list[RoleNow]:
     version = outage.routine_version
     if version is None:
         return []
-    mine = queries.my_role_keys(user, outage.organisation, scope.duty_units(outage))
+    refs = queries.my_role_refs(user, outage.organisation, scope.duty_units(outage))
+    mine = {r.role_key for r in refs if r.organisation_key in ("", outage.organisation.key)}
     if not mine:
         return []
     page = presenting.build_page(version)
@@ -76,7 +77,8 @@ def current(user: User) -> list[OutageNow]:
     """The open outages that concern ``user``, each with my roles' part and my open tasks."""
     found = []
     for outage in queries.current_for_user(user):
-        tasks = [t for t in queries.task_board(outage, user, mine_only=True) if t.done_at is None]
+        board = queries.task_board(outage, user, mine_only=True)
+        tasks = [t for group in board for t in group.tasks if t.mine and t.is_open]
         found.append(
             OutageNow(
                 outage=outage,
