@@ -8,7 +8,7 @@ from typing import Any
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.outages import messaging, routing
-from reservrutin.outages.actions import lifecycle
+from reservrutin.outages.actions import lifecycle, notices
 from reservrutin.outages.actions.common import _document, _first_system, _fmt
 from reservrutin.outages.actions.notices import publish_notice_text
 from reservrutin.outages.actions.tasks import _task
@@ -233,6 +233,8 @@ def apply_timer(timer: Timer, outage: Outage, *, at: dt.datetime) -> None:
                     system=_first_system(outage),
                     escalate=False,
                 )
+        elif notices.REMIND_PUBLISHER in action:
+            notices.remind_publisher(outage, action[notices.REMIND_PUBLISHER], at=at)
         elif "create_tasks" in action:
             for index, item in enumerate(action["create_tasks"]):
                 _task(
@@ -250,6 +252,8 @@ def skip_reason(timer: Timer, outage: Outage, *, at: dt.datetime) -> str | None:
     """Why a due timer must not fire now, or None if it fires."""
     if not outage.is_open:
         return "Störningen är redan åtgärdad."
+    if (reason := notices.publish_reminder_skip_reason(timer, outage)) is not None:
+        return reason
     if (
         timer.condition == Timer.Condition.WITHOUT_PROGNOSIS
         and outage.prognosis_at is not None

@@ -306,6 +306,24 @@ class Timer(Strict):
     actions: list[TimerAction] = []
 
 
+class PublicOnConfirm(Strict):
+    """What the public status page shows when an outage in the scenario is confirmed
+    (LMN-02: only publishers publish, docs/statuspage.md "The page follows the outage").
+
+    ``publisher_writes`` (the default): nothing until a publisher writes driftinfo; if nobody
+    has within ``publish_within`` of the confirmation, a "publicera driftinfo" task and an
+    escalation go to ``publisher_role`` on duty (the routine's ``owner_role`` if not given).
+    ``holding_line``: an automatic line (``title``, ``text``; by default "Vi undersöker en
+    störning i <system>.") with the systems in ``state``, which a publisher may replace."""
+
+    show: Literal["publisher_writes", "holding_line"] = "publisher_writes"
+    title: ShortText | None = None
+    text: Text | None = None
+    state: Literal["disturbance", "outage"] = "disturbance"
+    publisher_role: Ref | None = None
+    publish_within: Duration = "15min"
+
+
 class StaffInstruction(Strict):
     """What people holding ``role`` do (TES-09, SOD-04, SOD-09)."""
 
@@ -326,6 +344,7 @@ class Scenario(Strict):
     timers: list[Timer] = []
     staff_instructions: list[StaffInstruction] = []
     notes: list[Text] = []
+    public: PublicOnConfirm = PublicOnConfirm()
 
 
 class ResolutionRule(Strict):

@@ -10,6 +10,7 @@ from django.db import transaction
 from reservrutin.accounts.models import User
 from reservrutin.lib import clock
 from reservrutin.outages import engine, messaging, routing
+from reservrutin.outages.actions import notices
 from reservrutin.outages.actions.common import OutageError, _document, _first_system, _fmt, _lock
 from reservrutin.outages.actions.notices import publish_notice_text
 from reservrutin.outages.actions.tasks import _task
@@ -114,6 +115,7 @@ def _start_scenario(
             scenario=chosen.key,
         )
     engine.run_steps(outage, doc, chosen.steps, source=Task.Source.STEP, prefix=chosen.key, at=at)
+    notices.follow_confirmation(outage, doc, chosen, at=at, by=by)
     if chosen.wait_for_instructions:
         return
     for item in chosen.timers:
@@ -325,6 +327,7 @@ def resolve_outage(outage: Outage, *, at: dt.datetime, by: User | None) -> Outag
         )
         outage.resolved_at = at
         outage.save(update_fields=["status", "resolved_at"])
+        notices.end_public_notices(outage, at=now, by=by)
         hours = lasted.total_seconds() / 3600
         _entry(
             outage,
@@ -347,6 +350,7 @@ def close_outage(outage: Outage, *, by: User | None) -> Outage:
         outage.status = Outage.Status.CLOSED
         outage.closed_at = now
         outage.save(update_fields=["status", "closed_at"])
+        notices.end_public_notices(outage, at=now, by=by)
         undone = outage.tasks.filter(done_at__isnull=True).count()
         _entry(
             outage,
