@@ -310,7 +310,7 @@ def past(notices: list[PublicNotice], dates: Dates, w: dict[str, str]) -> SafeSt
         ended = dates.day_short_month_time(n.ended_at) if n.ended_at else ""
         items.append(
             f'<li id="n-{n.code}">{esc(dates.day_short_month(n.published_at))}–{esc(ended)}: '
-            f"{esc(n.title)}</li>\n"
+            f"{esc(n.title)}{' – ' + esc(n.final_update) if n.final_update else ''}</li>\n"
         )
     return _list_section("history", w["past"], items)
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from reservrutin.accounts.access import get_organisation_for_user
 from reservrutin.outages.models import Outage
 from reservrutin.statuspage import actions, queries
-from reservrutin.statuspage.forms import NoticeEditForm, NoticeForm
+from reservrutin.statuspage.forms import FinalUpdateForm, NoticeEditForm, NoticeForm
 from reservrutin.statuspage.models import Notice
 
 
@@ -155,6 +155,7 @@ def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
             "organisation": notice.organisation,
             "notice": notice,
             "form": form,
+            "final_form": FinalUpdateForm(initial={"final_update": notice.final_update}),
             "may_publish": may_publish,
             "revisions": notice.revisions.all(),
             "broadcast": queries.broadcast_text(notice),
@@ -186,4 +187,44 @@ def notice_end(request: HttpRequest, org: str, code: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Driftinformationen är avslutad och flyttad till historiken."))
+    return redirect("statuspage:notice", notice.organisation.key, notice.code)
+
+
+@login_required
+@require_POST
+def notice_final_update(request: HttpRequest, org: str, code: str) -> HttpResponse:
+    """Write the final update before the outage is resolved, or edit it after."""
+    notice = _notice(request, org, code)
+    form = FinalUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["final_update"]))
+    else:
+        try:
+            actions.set_final_update(
+                notice, by=request.user, text=form.cleaned_data["final_update"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Slutbeskedet är sparat."))
+    return redirect("statuspage:notice", notice.organisation.key, notice.code)
+
+
+@login_required
+@require_POST
+def notice_keep(request: HttpRequest, org: str, code: str) -> HttpResponse:
+    """Keep the notice after its outage is resolved (``keep=0``: stop keeping it)."""
+    notice = _notice(request, org, code)
+    keep = request.POST.get("keep", "1") != "0"
+    try:
+        actions.keep_notice(notice, by=request.user, keep=keep)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Driftinformationen behålls när störningen är åtgärdad.")
+            if keep
+            else _("Driftinformationen avslutas när störningen är åtgärdad."),
+        )
     return redirect("statuspage:notice", notice.organisation.key, notice.code)

@@ -82,6 +82,8 @@ class PublicNotice:
     links: list[dict[str, str]]
     outage_id: int | None
     prognosis_at: dt.datetime | None
+    #: The last word of an ended notice ("Åtgärdat 14:05. …"), empty while current.
+    final_update: str
     systems: list[PublicSystem] = field(default_factory=list)
 
     @property
@@ -197,6 +199,7 @@ _NOTICE_COLUMNS = (
     "links",
     "outage_id",
     "outage__prognosis_at",
+    "final_update",
 )
 _PLANNED_COLUMNS = ("id", "code", "title", "description", "started_at", "planned_end_at")
 

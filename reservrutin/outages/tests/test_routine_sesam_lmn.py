@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from reservrutin.outages.models import Activation, Escalation, Outage, Task, TimelineEntry, Timer
 from reservrutin.outages.tests.helpers import DemoTestCase, at, local
+from reservrutin.outages.tests.public_helpers import ClosingClearsPublicPage
 from reservrutin.registry.models import RoleAssignment
 
 
-class SesamLmnTest(DemoTestCase):
+class SesamLmnTest(ClosingClearsPublicPage, DemoTestCase):
     def setUp(self) -> None:
         # The system owner is on leave: nobody holds the role today (LMN-07's "not on duty").
         RoleAssignment.objects.filter(
@@ -129,3 +130,13 @@ class SesamLmnTest(DemoTestCase):
         outage.refresh_from_db()
         self.assertEqual(outage.status, Outage.Status.CONFIRMED)
         self.assertFalse(Activation.objects.exists())
+
+    def test_closing_the_outage_clears_the_public_page(self) -> None:
+        """Issue 12: status page, API, Atom, JSON feed and mirror after closing."""
+        self.assert_closing_clears_public_page(
+            "region-skane",
+            ["sesam-lmn"],
+            "server-oatkomlig",
+            reporter="sara.holm",
+            publisher="eva.lind",
+        )

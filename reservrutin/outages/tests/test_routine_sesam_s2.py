@@ -9,9 +9,10 @@ from reservrutin.outages import messaging
 from reservrutin.outages.actions import acknowledge_escalation, confirm_outage
 from reservrutin.outages.models import Activation, Escalation, Outage, Task, TimelineEntry
 from reservrutin.outages.tests.helpers import DemoTestCase, at
+from reservrutin.outages.tests.public_helpers import ClosingClearsPublicPage
 
 
-class SesamS2Test(DemoTestCase):
+class SesamS2Test(ClosingClearsPublicPage, DemoTestCase):
     def start(self) -> Outage:
         karin = self.user("karin.dahl")
         with at(9):
@@ -107,3 +108,13 @@ class SesamS2Test(DemoTestCase):
         messages = [m for m in self.messages_to("eva.lind@example.org") if ":esc:" in m.dedupe_key]
         self.assertTrue(messages)
         self.assertTrue(all(m.is_exercise and m.subject.startswith("ÖVNING") for m in messages))
+
+    def test_closing_the_outage_clears_the_public_page(self) -> None:
+        """Issue 12: status page, API, Atom, JSON feed and mirror after closing."""
+        self.assert_closing_clears_public_page(
+            "region-skane",
+            ["sesam-s2"],
+            "server-oatkomlig",
+            reporter="karin.dahl",
+            publisher="eva.lind",
+        )
