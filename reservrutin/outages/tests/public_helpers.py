@@ -36,6 +36,22 @@ def system_state(org: str, system: str) -> str:
     return next(s["state"] for s in api(org)["systems"] if s["key"] == system)
 
 
+def publish_for(outage: Any, by: Any, title: str, body: str) -> Any:
+    """A publisher's own driftinfo about ``outage`` (severity Avbrott), published at once."""
+    from reservrutin.statuspage.actions import create_notice
+
+    return create_notice(
+        outage.organisation,
+        by=by,
+        title=title,
+        body=body,
+        systems=list(outage.systems.all()),
+        severity="outage",
+        outage=outage,
+        publish=True,
+    )
+
+
 def mirror_page(org: str) -> str:
     """The status page as the ``mirrorstatus`` worker writes it to the static mirror."""
     root = Path(tempfile.mkdtemp())
@@ -62,7 +78,6 @@ class ClosingClearsPublicPage:
     ) -> None:
         from reservrutin.outages.actions import close_outage, confirm_outage, resolve_outage
         from reservrutin.outages.tests.helpers import DAY, at, local
-        from reservrutin.statuspage.actions import create_notice
         from reservrutin.statuspage.models import Notice
 
         test: Any = self
@@ -72,15 +87,8 @@ class ClosingClearsPublicPage:
             outage = test.report(org, systems, by=test.user(reporter)).outage
             outage = confirm_outage(outage, by=author, scenario_key=scenario_key)
         with at(10, 5, day=day):
-            create_notice(
-                outage.organisation,
-                by=author,
-                title="Driftstörning just nu",
-                body="Felsökning pågår, nästa besked kl. 11.",
-                systems=list(outage.systems.all()),
-                severity=Notice.Severity.OUTAGE,
-                outage=outage,
-                publish=True,
+            publish_for(
+                outage, author, "Driftstörning just nu", "Felsökning pågår, nästa besked kl. 11."
             )
         before = public_views(org)
         test.assertIn("Felsökning pågår", before["page"])

@@ -6,8 +6,7 @@ from __future__ import annotations
 from reservrutin.outages.actions import confirm_outage
 from reservrutin.outages.models import Outage, Timer
 from reservrutin.outages.tests.helpers import DemoTestCase, at
-from reservrutin.outages.tests.public_helpers import api, public_views, system_state
-from reservrutin.statuspage.actions import create_notice
+from reservrutin.outages.tests.public_helpers import api, public_views, publish_for, system_state
 from reservrutin.statuspage.models import Notice
 
 LINE = "Vi undersöker en störning i Sesam LMN."
@@ -44,15 +43,11 @@ class HoldingLineTest(DemoTestCase):
     def test_a_publishers_own_driftinfo_replaces_the_holding_line(self) -> None:
         outage = self.start()
         with at(9, 10):
-            create_notice(
-                outage.organisation,
-                by=self.user("eva.lind"),
-                title="Sesam LMN går inte att nå",
-                body="Felsökning pågår tillsammans med Visma.",
-                systems=list(outage.systems.all()),
-                severity=Notice.Severity.OUTAGE,
-                outage=outage,
-                publish=True,
+            publish_for(
+                outage,
+                self.user("eva.lind"),
+                "Sesam LMN går inte att nå",
+                "Felsökning pågår tillsammans med Visma.",
             )
         page = public_views("region-skane")["page"]
         self.assertIn("Felsökning pågår", page)

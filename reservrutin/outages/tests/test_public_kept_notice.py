@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from reservrutin.outages.actions import close_outage, confirm_outage, resolve_outage
 from reservrutin.outages.models import Outage
 from reservrutin.outages.tests.helpers import DemoTestCase, at, local
-from reservrutin.outages.tests.public_helpers import public_views
-from reservrutin.statuspage.actions import create_notice, keep_notice
+from reservrutin.outages.tests.public_helpers import public_views, publish_for
+from reservrutin.statuspage.actions import keep_notice
 from reservrutin.statuspage.models import Notice
 
 KEPT = "Efterregistrera akuta remisser senast fredag."
@@ -22,16 +22,7 @@ class KeptNoticeTest(DemoTestCase):
             outage = self.report("region-skane", ["sesam-s2"], by=eva).outage
             outage = confirm_outage(outage, by=eva, scenario_key="server-oatkomlig")
             notices = [
-                create_notice(
-                    outage.organisation,
-                    by=eva,
-                    title=title,
-                    body=body,
-                    systems=list(outage.systems.all()),
-                    severity=Notice.Severity.OUTAGE,
-                    outage=outage,
-                    publish=True,
-                )
+                publish_for(outage, eva, title, body)
                 for title, body in [
                     ("Sesam S2 går inte att nå", "Felsökning pågår."),
                     ("Efterregistrering", KEPT),
@@ -87,6 +78,6 @@ class KeptNoticeTest(DemoTestCase):
         self.client.logout()
         response = self.client.post(f"/org/region-skane/driftinfo/{kept.code}/behall/")
         self.assertEqual(response.status_code, 302)
-        self.assertIn("login", response["Location"])
+        self.assertIn("/logga-in/", response["Location"])
         kept.refresh_from_db()
         self.assertIsNone(kept.kept_at)

@@ -8,8 +8,7 @@ from __future__ import annotations
 from reservrutin.outages.actions import confirm_outage
 from reservrutin.outages.models import Escalation, Outage, Task, Timer
 from reservrutin.outages.tests.helpers import DemoTestCase, at, local
-from reservrutin.outages.tests.public_helpers import public_views, system_state
-from reservrutin.statuspage.actions import create_notice
+from reservrutin.outages.tests.public_helpers import public_views, publish_for, system_state
 
 
 class PublishReminderTest(DemoTestCase):
@@ -57,14 +56,11 @@ class PublishReminderTest(DemoTestCase):
     def test_publishing_first_cancels_the_reminder(self) -> None:
         outage = self.start()
         with at(9, 5):
-            create_notice(
-                outage.organisation,
-                by=self.user("eva.lind"),
-                title="Sesam S2 går inte att nå",
-                body="Vi felsöker. Nästa besked 10:00.",
-                systems=list(outage.systems.all()),
-                outage=outage,
-                publish=True,
+            publish_for(
+                outage,
+                self.user("eva.lind"),
+                "Sesam S2 går inte att nå",
+                "Vi felsöker. Nästa besked 10:00.",
             )
         timer = self.reminder(outage)
         self.assertIsNotNone(timer.skipped_at)

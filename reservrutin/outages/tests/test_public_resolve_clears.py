@@ -10,8 +10,13 @@ import json
 from reservrutin.outages.actions import confirm_outage, resolve_outage
 from reservrutin.outages.models import Outage, TimelineEntry
 from reservrutin.outages.tests.helpers import DemoTestCase, at, local
-from reservrutin.outages.tests.public_helpers import mirror_page, public_views, system_state
-from reservrutin.statuspage.actions import create_notice, set_final_update
+from reservrutin.outages.tests.public_helpers import (
+    mirror_page,
+    public_views,
+    publish_for,
+    system_state,
+)
+from reservrutin.statuspage.actions import set_final_update
 from reservrutin.statuspage.models import Notice, PageVersion
 
 BODY = "Felsökning pågår tillsammans med Visma."
@@ -24,16 +29,7 @@ class ResolveClearsPublicPageTest(DemoTestCase):
             outage = self.report("region-skane", ["sesam-s2"], by=eva).outage
             outage = confirm_outage(outage, by=eva, scenario_key="server-oatkomlig")
         with at(9, 5):
-            notice = create_notice(
-                outage.organisation,
-                by=eva,
-                title="Sesam S2 går inte att nå",
-                body=BODY,
-                systems=list(outage.systems.all()),
-                severity=Notice.Severity.OUTAGE,
-                outage=outage,
-                publish=True,
-            )
+            notice = publish_for(outage, eva, "Sesam S2 går inte att nå", BODY)
         return outage, notice
 
     def test_before_resolving_every_public_view_shows_the_outage(self) -> None:

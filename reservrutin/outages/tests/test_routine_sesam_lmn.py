@@ -73,9 +73,11 @@ class SesamLmnTest(ClosingClearsPublicPage, DemoTestCase):
         activation = Activation.objects.get(outage=outage)
         self.assertEqual(activation.backup_key, "akuta-forskrivningar")
         self.assertEqual(activation.timer, timer)
+        # The holding line went out at confirmation (LMN-02); the routine's notice at 13:00.
         notices = self.texts(outage, TimelineEntry.Kind.NOTICE)
-        self.assertEqual(len(notices), 1, notices)
-        self.assertIn("kontakta Kundservice", notices[0])
+        self.assertEqual(len(notices), 2, notices)
+        self.assertIn("Vi undersöker en störning i Sesam LMN", notices[0])
+        self.assertIn("kontakta Kundservice", notices[1])
         self.assertTrue(
             Task.objects.filter(
                 outage=outage, instruction__contains="akuta förskrivningar"
@@ -99,8 +101,11 @@ class SesamLmnTest(ClosingClearsPublicPage, DemoTestCase):
             self.run_worker()
             cache.clear()
             page = self.client.get("/status/region-skane/").content.decode()
-        notice = Notice.objects.get(outage=outage)
+        notice = Notice.objects.get(outage=outage, template_key="reservrutin-galler")
         self.assertEqual(notice.status, Notice.Status.PUBLISHED)
+        # The routine's notice replaced the holding line published at confirmation.
+        line = Notice.objects.get(outage=outage, is_holding_line=True)
+        self.assertEqual(line.status, Notice.Status.ENDED)
         self.assertIn("kontakta Kundservice", notice.body)
         self.assertEqual(notice.backup_routine, "Reservrutin för akuta förskrivningar")
         self.assertIn("kontakta Kundservice", page)

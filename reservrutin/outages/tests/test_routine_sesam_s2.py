@@ -102,8 +102,11 @@ class SesamS2Test(ClosingClearsPublicPage, DemoTestCase):
             outage.time_factor = 4
             outage.save(update_fields=["is_exercise", "time_factor"])
             confirm_outage(outage, by=karin, scenario_key="server-oatkomlig")
-        timer = outage.timers.get()
+        timer = outage.timers.exclude(key="publicera-driftinfo").get()
         self.assertEqual(timer.due_at - outage.started_at, dt.timedelta(hours=1))
+        # The publish reminder is compressed too: 15 min / 4 (issue 12).
+        reminder = outage.timers.get(key="publicera-driftinfo")
+        self.assertEqual(reminder.due_at - outage.started_at, dt.timedelta(minutes=15) / 4)
         # (The "new report" message went out before the outage was made an exercise.)
         messages = [m for m in self.messages_to("eva.lind@example.org") if ":esc:" in m.dedupe_key]
         self.assertTrue(messages)
