@@ -268,6 +268,8 @@ def rearm_timer(timer: Timer, outage: Outage, *, at: dt.datetime, reason: str) -
     so the routine's action still comes if the system is not back by then."""
     if not outage.is_open or outage.prognosis_at is None:
         return None
+    if timer.condition != Timer.Condition.WITHOUT_PROGNOSIS:
+        return None  # skipped for another reason (a publish reminder after driftinfo is out)
     nxt = Timer.objects.create(
         outage=outage,
         key=timer.key,

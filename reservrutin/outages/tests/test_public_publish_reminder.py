@@ -69,3 +69,21 @@ class PublishReminderTest(DemoTestCase):
             self.run_worker()
         self.assertFalse(Task.objects.filter(outage=outage, source_key="publicera-driftinfo"))
         self.assertIn("Vi felsöker", public_views("region-skane")["page"])
+
+    def test_a_reminder_due_after_driftinfo_is_out_is_skipped_not_rearmed(self) -> None:
+        """The worker's own check: a reminder still pending when driftinfo is out (here
+        made pending again by hand) is skipped when due, and not re-armed at the prognosis
+        the way a "without prognosis" timer is."""
+        from reservrutin.outages.actions import publish_notice_text, set_prognosis
+
+        outage = self.start()
+        with at(9, 5):
+            set_prognosis(outage, at=local(12), by=self.user("eva.lind"))
+            publish_notice_text(outage, "Vi felsöker.", by=None)
+        Timer.objects.filter(pk=self.reminder(outage).pk).update(skipped_at=None, skip_reason="")
+        with at(9, 15):
+            self.run_worker()
+        timer = self.reminder(outage)
+        self.assertEqual(timer.skip_reason, "Driftinfo är redan publicerad.")
+        self.assertEqual(Timer.objects.filter(outage=outage, key="publicera-driftinfo").count(), 1)
+        self.assertFalse(Task.objects.filter(outage=outage, source_key="publicera-driftinfo"))
