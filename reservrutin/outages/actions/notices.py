@@ -27,7 +27,7 @@ from reservrutin.accounts.models import User
 from reservrutin.lib import clock
 from reservrutin.outages import hooks, messaging, routing
 from reservrutin.outages.actions.common import _document, _first_system
-from reservrutin.outages.actions.tasks import _task
+from reservrutin.outages.actions.tasks import _task, complete_task
 from reservrutin.outages.actions.timeline import _entry
 from reservrutin.outages.models import Outage, Task, TimelineEntry, Timer
 from reservrutin.routines import schema
@@ -116,9 +116,13 @@ def record_notice(
 ) -> TimelineEntry:
     """The outage's timeline entry for its driftinfo (``statuspage`` calls this; nothing
     else writes those entries). When driftinfo is ``published``, a pending publish reminder
-    is cancelled: somebody has written."""
+    is cancelled, and the "publicera driftinfo" task of a reminder that already fired is
+    done when a person published: somebody has written."""
     if published:
         cancel_publish_reminder(outage, at=at)
+        if by is not None:
+            for task in outage.tasks.filter(source_key=PUBLISH_REMINDER, done_at__isnull=True):
+                complete_task(task, by=by)
     return _entry(
         outage, TimelineEntry.Kind.NOTICE, exercise_text(outage, text), at=at, by=by, **data
     )

@@ -52,6 +52,12 @@ class PublishReminderTest(DemoTestCase):
         self.assertIsNotNone(reminders.get().due_at)  # escalated further if unacknowledged
         self.assertTrue(self.messages_to("eva.lind@example.org"))
         self.assertIsNotNone(self.reminder(outage).fired_at)
+        # The publisher writes: their task is done.
+        with at(9, 20):
+            publish_for(outage, self.user("eva.lind"), "Sesam S2 nere", "Vi felsöker.")
+        task.refresh_from_db()
+        self.assertIsNotNone(task.done_at)
+        self.assertEqual(task.done_by, self.user("eva.lind"))
 
     def test_publishing_first_cancels_the_reminder(self) -> None:
         outage = self.start()
