@@ -26,10 +26,28 @@ class NoticeFinalUpdateViewTest(StatusTestCase):
 
     def test_an_empty_final_update_is_refused_with_a_message(self) -> None:
         self.login(self.petra)
-        response = self.client.post(self.url, {"final_update": "  "}, follow=True)
-        self.assertContains(response, "Detta fält måste fyllas i")
+        response = self.client.post(self.url, {"final_update": "  "})
+        self.assertContains(response, "Detta fält måste fyllas i", status_code=400)
         self.notice.refresh_from_db()
         self.assertEqual(self.notice.final_update, "")
+
+    def test_a_too_long_final_update_is_refused_and_what_was_typed_stays(self) -> None:
+        self.login(self.petra)
+        typed = "Åtgärdat. " + "x" * 2000
+        response = self.client.post(self.url, {"final_update": typed})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, typed, status_code=400)
+        self.notice.refresh_from_db()
+        self.assertEqual(self.notice.final_update, "")
+
+    def test_a_draft_has_no_final_update(self) -> None:
+        draft = self.publish(outage=self.outage)
+        Notice.objects.filter(pk=draft.pk).update(status=Notice.Status.DRAFT)
+        self.login(self.petra)
+        url = f"/org/org-a/driftinfo/{draft.code}/slutbesked/"
+        response = self.client.post(url, {"final_update": "Klart."})
+        self.assertContains(response, "Ett utkast har inget slutbesked.", status_code=400)
+        self.assertContains(response, "Klart.", status_code=400)
 
     def test_staff_and_coordinators_may_not_write_it_or_keep_the_notice(self) -> None:
         for user in (self.alice, self.carl, self.maria):
