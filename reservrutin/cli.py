@@ -23,6 +23,7 @@ def serve(argv: list[str]) -> int:
     # (docs/benchmarks.md), and still let a slow PDF run beside a page.
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
     args = parser.parse_args(argv)
+    _metrics_directory()
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -36,6 +37,21 @@ def serve(argv: list[str]) -> int:
         backpressure=128,
     ).serve()
     return 0
+
+
+def _metrics_directory() -> None:
+    """Several web processes: prometheus-client's multiprocess mode keeps each process's
+    counters in files in ``PROMETHEUS_MULTIPROC_DIR``; it must be set before any worker
+    process imports prometheus-client, and emptied when the server starts."""
+    import shutil
+    import tempfile
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        directory = os.path.join(tempfile.gettempdir(), f"reservrutin-metrics-{os.getpid()}")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

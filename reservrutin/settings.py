@@ -51,6 +51,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes and lone surrogates in the query string or form answer 400 (issue 14).
+    "reservrutin.lib.params.BadInputMiddleware",
+    "reservrutin.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reservrutin.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,6 +139,15 @@ SESSION_IDLE_TIMEOUT_MINUTES = env.integer("SESSION_IDLE_TIMEOUT_MINUTES", 60)
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 
+# --- Request size --------------------------------------------------------------------------
+# A request body without files (forms, pasted routine text) larger than this answers 400;
+# the routine text box takes at most 1 MB (routines.loader.MAX_BYTES), so 2 MB leaves room.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# Uploaded files larger than this are spooled to a temporary file instead of memory; a
+# routine file larger than routines.loader.MAX_BYTES is refused by the upload form.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.integer("FILE_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.integer("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+
 # --- HTTPS -----------------------------------------------------------------------------------
 HTTPS = env.boolean("HTTPS", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = HTTPS and env.boolean("SECURE_SSL_REDIRECT", True)
@@ -207,9 +219,24 @@ WEBHOOK_SECRET = env.string("WEBHOOK_SECRET", "")
 # --- Workers ---------------------------------------------------------------------------------
 WORKER_IDLE_SECONDS = env.integer("WORKER_IDLE_SECONDS", 2)
 WORKER_LEASE_SECONDS = env.integer("WORKER_LEASE_SECONDS", 60)
+#: A worker that loses the database waits this long, then twice as long each time up to
+#: the cap, before it tries again (docs/operations.md "Workers").
+WORKER_BACKOFF_SECONDS = env.integer("WORKER_BACKOFF_SECONDS", 1)
+WORKER_BACKOFF_CAP_SECONDS = env.integer("WORKER_BACKOFF_CAP_SECONDS", 30)
 #: How many due outbox messages one sendoutbox worker claims per transaction.
 OUTBOX_BATCH_SIZE = env.integer("OUTBOX_BATCH_SIZE", 50)
 STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
+#: Where the static mirror is served from (another server or a file share's web address);
+#: the 503 page shown while the database is down links to it.
+STATUS_MIRROR_URL = env.string("STATUS_MIRROR_URL", "")
+
+# --- Operations: /readyz and /metrics ---------------------------------------------------------
+#: /readyz is unready when a worker loop's newest heartbeat is older than this.
+READYZ_HEARTBEAT_MAX_AGE_SECONDS = env.integer("READYZ_HEARTBEAT_MAX_AGE_SECONDS", 120)
+#: /readyz is unready when a message has waited in the outbox longer than this.
+READYZ_OUTBOX_MAX_AGE_SECONDS = env.integer("READYZ_OUTBOX_MAX_AGE_SECONDS", 600)
+#: Bearer token for /metrics; empty means /metrics does not exist (404).
+METRICS_TOKEN = env.string("METRICS_TOKEN", "")
 #: How long a web process trusts its last look at a status page's version (milliseconds).
 STATUSPAGE_FRESH_MS = env.integer("STATUSPAGE_FRESH_MS", 0 if TESTING else 1000)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.models import AuditEvent
 from reservrutin.lib import clock
+
+if TYPE_CHECKING:  # audit sits below accounts: names for type hints only
+    from reservrutin.accounts.models import Organisation, User
 
 
 def record_event(

@@ -161,12 +161,63 @@ def mask(identifier: PatientIdentifier | str) -> str:
     return f"{text[:keep]}-****" if len(text) > keep else "****"
 
 
-_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6}|\d{8})[-+ ]?[0-9A-Za-z]{4}(?![0-9A-Za-z])")
+#: An address or a UUID is left as it is (``keep``): links in messages carry signed tokens and
+#: codes that masking would break, and they are ours, not typed by a person. Anything else
+#: shaped like an identity number is a candidate (``head``, ``sep``, ``tail``).
+_IN_TEXT = re.compile(
+    r"(?P<keep>https?://[^\s<>\"']+"
+    r"|(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
+    r"[0-9A-Fa-f]{12}(?![0-9A-Za-z]))"
+    r"|(?<![0-9A-Za-z])(?P<head>\d{6}|\d{8})(?P<sep>[-+ ]?)(?P<tail>[0-9A-Za-z]{4})"
+    r"(?![0-9A-Za-z])"
+)
+
+
+def _plausible(head: str, sep: str, tail: str) -> bool:
+    """Whether a candidate is masked. Reserve numbers (a letter in the last four) always
+    are. All digits: the date part must be a month 01–12 and a day 01–91 (samordningsnummer
+    add 60), or a 12-digit Stockholm reserve number (99…); ten digits without a separator
+    must also pass the check digit, since that is how Swedish phone numbers are written
+    (``0701234567``)."""
+    if not tail.isdigit():
+        return True
+    if len(head) == 8:
+        if head.startswith("99") and not sep:
+            return True
+        if head[:2] not in ("18", "19", "20"):
+            return False
+    month, day = int(head[-4:-2]), int(head[-2:])
+    if not (1 <= month <= 12 and 1 <= day <= 91):
+        return False
+    if len(head) == 6 and not sep:
+        return _luhn_valid(head + tail)
+    return True
+
+
+def redactions(text: str) -> list[tuple[str, str]]:
+    """What ``redact`` would mask in ``text``: (as typed, as published) pairs, so that a
+    publisher can be shown before publishing."""
+    found = []
+    for match in _IN_TEXT.finditer(text):
+        if match["head"] and _plausible(match["head"], match["sep"], match["tail"]):
+            found.append((match[0], f"{match['head']}-****"))
+    return found
 
 
 def redact(text: str) -> str:
-    """``text`` with anything shaped like an identity number masked (for notices and logs)."""
-    return _NUMBER_IN_TEXT.sub(lambda m: f"{m.group(1)}-****", text)
+    """``text`` with anything shaped like an identity number masked (``19121212-****``).
+
+    The one redactor for every text that leaves the organisation: the status page and its
+    feeds, API and mirror (``statuspage.queries``), and every outbox message, e-mail, SMS,
+    webhook and Teams (``notifications.actions.new_message``). See docs/identity-numbers.md.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        if match["head"] and _plausible(match["head"], match["sep"], match["tail"]):
+            return f"{match['head']}-****"
+        return match[0]
+
+    return _IN_TEXT.sub(replace, text) if text else text
 
 
 # --- parsing ------------------------------------------------------------------------------

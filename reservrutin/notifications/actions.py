@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
+from reservrutin.lib.identity import redact
 from reservrutin.notifications.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,16 @@ def _mark_exercise(
     return subject, body, body_html, payload
 
 
+def _redact_payload(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_payload(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_payload(v) for v in value]
+    return value
+
+
 def new_message(
     *,
     kind: str,
@@ -68,7 +79,10 @@ def new_message(
     the first attempt time, the reference. ``enqueue_messages`` saves many at once."""
     if kind not in OutboxMessage.Kind.values:
         raise ValueError(f"unknown message kind {kind!r}")
-    payload = dict(payload or {})
+    # Every message leaves the organisation (e-mail, SMS, webhook, Teams): this is where
+    # identity numbers typed into any text are masked, once for all (issue 14).
+    subject, body, body_html = redact(subject), redact(body), redact(body_html)
+    payload = _redact_payload(dict(payload or {}))
     if is_exercise:
         subject, body, body_html, payload = _mark_exercise(subject, body, body_html, payload)
     now = clock.now()

@@ -22,6 +22,10 @@ class OutboxMessageQuerySet(models.QuerySet["OutboxMessage"]):
         indexed condition covers both)."""
         return self.filter(status__in=OutboxMessage.DUE_STATUSES, next_attempt_at__lte=now)
 
+    def waiting(self) -> OutboxMessageQuerySet:
+        """Messages not yet delivered nor given up: the outbox's depth (``/readyz``, metrics)."""
+        return self.filter(status__in=OutboxMessage.DUE_STATUSES)
+
     def undelivered(self) -> OutboxMessageQuerySet:
         """Messages that need a person's attention: given up or still failing."""
         return self.filter(status__in=[OutboxMessage.Status.DEAD, OutboxMessage.Status.FAILED])

@@ -8,8 +8,9 @@ class OutagesConfig(AppConfig):
     label = "outages"
 
     def ready(self) -> None:
-        # registry sits below outages: its pages get each system's true state through this.
+        # Answer what lower apps ask through their hooks (lib/hooks.py): registry sits
+        # below outages, so its pages get each system's true state through this.
         from reservrutin.outages.queries import states_now
-        from reservrutin.registry import hooks
+        from reservrutin.registry.hooks import system_states
 
-        hooks.register_state_source(states_now)
+        system_states.register(states_now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -9,8 +11,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reservrutin.accounts.models import Organisation
+from reservrutin.lib import clock, params
 from reservrutin.outages.models import Report
 from reservrutin.outages.queries import reportable_systems
+from reservrutin.registry.models import SystemPart
+
+#: The error for a part that is not one of the offered ones (a stale page, a typed value).
+UNKNOWN_PART = _("Okänd systemdel. Välj en del av ett av systemen, eller lämna fältet tomt.")
 
 SELF_CHECK_CHOICES = [("ja", _("Ja")), ("nej", _("Nej")), ("vet-inte", _("Vet inte"))]
 
@@ -19,7 +26,7 @@ class ReportForm(forms.Form):
     """A fault report (TES-08): who, which unit, which systems, what kind of fault and how
     widespread, after the routine's self-check questions (SOD-11)."""
 
-    systems = forms.ModelMultipleChoiceField(
+    systems = params.ModelMultipleChoiceField(
         label=_("Vilka system gäller det?"),
         queryset=None,  # set per organisation
         widget=forms.CheckboxSelectMultiple,
@@ -31,6 +38,13 @@ class ReportForm(forms.Form):
     fault_type = forms.ChoiceField(label=_("Typ av fel"), choices=Report.FaultType.choices)
     extent = forms.ChoiceField(
         label=_("Omfattning – vilka har problem?"), choices=Report.Extent.choices
+    )
+    part = forms.ModelChoiceField(
+        label=_("Vilken del av systemet? (om du vet)"),
+        queryset=None,  # set per organisation
+        required=False,
+        empty_label=_("Hela systemet / vet inte"),
+        error_messages={"invalid_choice": UNKNOWN_PART},
     )
     unit = forms.ModelChoiceField(label=_("Vilken verksamhet har upptäckt felet?"), queryset=None)
     description = forms.CharField(
@@ -57,6 +71,11 @@ class ReportForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["systems"].queryset = reportable_systems(organisation)
+        self.fields["part"].queryset = (
+            SystemPart.objects.filter(system__in=reportable_systems(organisation))
+            .select_related("system")
+            .order_by("system__name", "name")
+        )
         units = organisation.units.order_by("name")
         self.fields["unit"].queryset = units
         self.fields["unit"].required = units.exists()
@@ -86,6 +105,41 @@ class ReportForm(forms.Form):
             {"question": question, "answer": self.cleaned_data.get(name, "")}
             for name, question in self.self_check_names
         ]
+
+
+class ReportAdditionForm(forms.Form):
+    """Something a reporter adds to their report later ("nu hela enheten")."""
+
+    extent = forms.ChoiceField(
+        label=_("Vilka har problem nu?"),
+        choices=[("", _("Som förut")), *Report.Extent.choices],
+        required=False,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=None, required=False, empty_label=_("Som förut")
+    )
+    part = forms.ModelChoiceField(
+        label=_("Del av systemet"),
+        queryset=None,
+        required=False,
+        empty_label=_("Som förut"),
+        error_messages={"invalid_choice": UNKNOWN_PART},
+    )
+    text = forms.CharField(
+        label=_("Vad har hänt sedan du anmälde?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = report.organisation.units.order_by("name")
+        self.fields["part"].queryset = (
+            SystemPart.objects.filter(system__in=report.systems.all())
+            .select_related("system")
+            .order_by("system__name", "name")
+        )
 
 
 class ConfirmForm(forms.Form):
@@ -135,5 +189,46 @@ class ResolveForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Varför ställs avbrottet in?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PerformedAtField(forms.DateTimeField):
+    """When work was really done: a date and time (``2026-11-24T10:10``) or, typed on a
+    phone, just a time (``10:10``) meaning today (local time). Empty: now."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and TIME_ONLY.match(text):
+            hour, minute = (int(x) for x in text.replace(".", ":").split(":"))
+            if hour > 23 or minute > 59:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            return clock.at_local(clock.local(clock.now()).date(), dt.time(hour, minute))
+        return super().to_python(value)
+
+
+TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}$")
+
+
+class TaskDoneForm(forms.Form):
+    """Tick a task; ``performed_at`` when it was done earlier (on paper, signed afterwards).
+    The entry time is always now and is not a field."""
+
+    performed_at = PerformedAtField(
+        label=_("Utfört (om det gjordes tidigare)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Tomt: nu. Till exempel 10:10 för i dag."),
+        error_messages={"invalid": _("Skriv tiden som 10:10, eller datum och tid.")},
+    )
+
+
+#: The longest reason kept for a takeover or a hand-over (it goes on the timeline).
+REASON_MAX_LENGTH = 500

@@ -1,23 +1,23 @@
-"""Hooks: how apps above ``outages`` follow an outage without ``outages`` importing them.
-
-``outages`` sits below ``statuspage`` (docs/architecture.md, "Hooks"). When an outage is
-confirmed, resolved or closed, its public notices must follow, but the notice rows, the
-page version and the subscriber fan-out belong to ``statuspage``. So ``statuspage``
-registers a :class:`PublicPage` here when the app registry is ready
-(``StatuspageConfig.ready``) and the outages actions call it inside their own
-transaction. Without a registered page (a project without ``statuspage``) nothing is
-published and nothing fails.
-"""
+"""What the outages app asks of apps above it (see ``lib/hooks.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
+
+from reservrutin.lib.hooks import Hook
 
 if TYPE_CHECKING:
     from reservrutin.accounts.models import User
-    from reservrutin.outages.models import Outage
+
+#: ``(outage, recipient) -> bool``: may a message of the exercise ``outage`` go to
+#: ``recipient`` (an e-mail address or phone number)? ``readiness`` registers: an exercise
+#: reaches its participants only. Any function answering False stops the message.
+exercise_recipient_allowed = Hook(
+    "outages.exercise_recipient_allowed",
+    doc="May a message of this exercise outage go to this recipient?",
+)
 
 
 @dataclass(frozen=True)
@@ -40,43 +40,29 @@ class RoutineNotice:
     holding_line: bool = False
 
 
-class PublicPage(Protocol):
-    """What ``outages`` asks of the public status page. Every method runs inside the
-    caller's transaction, with the outage row locked."""
+# The public status page follows the outage (docs/statuspage.md, "The page follows the
+# outage"): the notice rows, the page version and the subscriber fan-out belong to
+# ``statuspage``, which registers these in ``StatuspageConfig.ready``. Each runs inside the
+# outages action's transaction with the outage row locked. Without ``statuspage`` nothing
+# is published and nothing fails.
 
-    def publish(self, outage: Outage, notice: RoutineNotice) -> None:
-        """Publish ``notice`` for ``outage`` (never publicly for an exercise)."""
+#: ``(outage, notice: RoutineNotice) -> None``: publish the routine's driftinfo for
+#: ``outage`` (never publicly for an exercise).
+publish_notice = Hook(
+    "outages.publish_notice",
+    doc="Publish the routine's driftinfo for this outage.",
+)
 
-    def has_current(self, outage: Outage) -> bool:
-        """Whether a publisher's (or the routine's) driftinfo about ``outage`` is out now."""
+#: ``(outage) -> bool``: is a publisher's (or the routine's) driftinfo about ``outage``
+#: out now? True if any registered function answers True.
+has_current_notice = Hook(
+    "outages.has_current_notice",
+    doc="Is driftinfo about this outage published now?",
+)
 
-    def end_for_outage(self, outage: Outage, *, at: dt.datetime, by: User | None) -> int:
-        """End the outage's current notices with their final update ("Åtgärdat", the
-        time), except those a publisher keeps on purpose; how many ended."""
-
-
-class _Nowhere:
-    """No status page installed: nothing is published."""
-
-    def publish(self, outage: Outage, notice: RoutineNotice) -> None:
-        return None
-
-    def has_current(self, outage: Outage) -> bool:
-        return False
-
-    def end_for_outage(self, outage: Outage, *, at: dt.datetime, by: User | None) -> int:
-        return 0
-
-
-_public_page: PublicPage = _Nowhere()
-
-
-def register_public_page(page: PublicPage) -> None:
-    """Called once by ``statuspage`` at app ready; a second call replaces the first
-    (tests may register their own)."""
-    global _public_page
-    _public_page = page
-
-
-def public_page() -> PublicPage:
-    return _public_page
+#: ``(outage, *, at, by) -> int``: end the outage's current notices with their final
+#: update ("Åtgärdat", the time), except those a publisher keeps on purpose; how many ended.
+end_outage_notices = Hook(
+    "outages.end_outage_notices",
+    doc="End this outage's current notices with their final update.",
+)

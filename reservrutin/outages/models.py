@@ -1,7 +1,7 @@
 """Outages, their append-only timeline, and the engine rows around them: reports, timers,
 tasks, escalations, activations of backup routines and the history of prognoses.
 
-State changes live in ``actions.py``; the ``runtimers`` worker (``worker.py``) fires due
+State changes live in the ``actions`` package and pass the state machine in ``states.py``; the ``runtimers`` worker (``worker.py``) fires due
 timers and escalations. See docs/outages.md.
 """
 
@@ -18,14 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 class OutageQuerySet(models.QuerySet["Outage"]):
     def open(self) -> OutageQuerySet:
-        """Outages that are not yet resolved (what staff must act on now)."""
-        return self.exclude(
-            status__in=[
-                Outage.Status.RESOLVED,
-                Outage.Status.BACK_REGISTRATION,
-                Outage.Status.CLOSED,
-            ]
-        )
+        """Outages happening now (``states.CURRENT``): what "Pågående" lists, what staff act
+        on and what a new report may join. A planned occurrence is here only once started."""
+        return self.filter(status__in=Outage.CURRENT)
+
+    def upcoming(self) -> OutageQuerySet:
+        """Planned occurrences that have not started (``states.UPCOMING``)."""
+        return self.filter(status__in=Outage.UPCOMING)
+
+    def ended(self) -> OutageQuerySet:
+        """Outages that are over: resolved, closed, completed or cancelled."""
+        return self.exclude(status__in=Outage.CURRENT | Outage.UPCOMING)
 
     def real(self) -> OutageQuerySet:
         """Everything except exercises (the public status page shows only these)."""
@@ -52,6 +55,17 @@ class Outage(models.Model):
         RESOLVED = "resolved", _("Åtgärdat")
         BACK_REGISTRATION = "back_registration", _("Efterregistrering")
         CLOSED = "closed", _("Avslutat")
+        # Planned occurrences (kind=planned): see outages/states.py.
+        SCHEDULED = "scheduled", _("Schemalagt")
+        ANNOUNCED = "announced", _("Aviserat")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        COMPLETED = "completed", _("Genomfört")
+        CANCELLED = "cancelled", _("Inställt")
+
+    #: Statuses of an outage happening now (the state machine in ``outages/states.py``).
+    CURRENT = frozenset({"reported", "confirmed", "backup_active", "in_progress"})
+    #: Planned occurrences not yet started.
+    UPCOMING = frozenset({"scheduled", "announced"})
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -66,11 +80,26 @@ class Outage(models.Model):
     systems = models.ManyToManyField(
         "registry.System", related_name="outages", verbose_name=_("berörda system")
     )
+    #: The units the outage is limited to (a site is a unit higher in the tree: it covers
+    #: the units under it). Empty: the whole organisation.
+    units = models.ManyToManyField(
+        "accounts.Unit", blank=True, related_name="outages", verbose_name=_("berörda enheter")
+    )
+    #: The system parts the outage is limited to (SOD-01). Empty: the whole systems.
+    parts = models.ManyToManyField(
+        "registry.SystemPart",
+        blank=True,
+        related_name="outages",
+        verbose_name=_("berörda systemdelar"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REPORTED
     )
     routine_key = models.SlugField(_("rutin"), max_length=80, blank=True)
     scenario_key = models.SlugField(_("scenario"), max_length=80, blank=True)
+    #: The scenario the routine suggests from the reports' answers (``suggest_when``); the
+    #: coordinator confirms it or chooses another.
+    suggested_scenario_key = models.SlugField(_("föreslaget scenario"), max_length=80, blank=True)
     started_at = models.DateTimeField(_("började"))
     confirmed_at = models.DateTimeField(_("bekräftat"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("åtgärdat"), null=True, blank=True)
@@ -124,11 +153,12 @@ class Outage(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in {
-            self.Status.REPORTED,
-            self.Status.CONFIRMED,
-            self.Status.BACKUP_ACTIVE,
-        }
+        """Happening now (``states.CURRENT``): not over, and if planned, started."""
+        return self.status in self.CURRENT
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status in self.UPCOMING
 
 
 class TimelineEntry(models.Model):
@@ -144,6 +174,7 @@ class TimelineEntry(models.Model):
         STATUS = "status", _("Status")
         PROGNOSIS = "prognosis", _("Prognos")
         SCENARIO = "scenario", _("Scenario")
+        SCOPE = "scope", _("Omfattning")
         ESCALATION = "escalation", _("Eskalering")
         ACKNOWLEDGED = "acknowledged", _("Kvitterad")
         TIMER = "timer", _("Tidsgräns")
@@ -198,6 +229,10 @@ class Report(models.Model):
     and stays unverified until a coordinator confirms it. ``on_behalf_of_caller`` marks a
     report customer service makes for someone who phoned in (LMN-04). ``idempotency_key``
     comes from the form, so a double submission creates one report.
+
+    ``part`` is the system part the reporter names (SOD-01). A report about the reporter's
+    own device (``is_single_device``, see ``outages.scope.is_single_device``) opens no
+    outage: ``outage`` stays empty and the reporter is told what to try and where to turn.
     """
 
     class FaultType(models.TextChoices):
@@ -211,6 +246,7 @@ class Report(models.Model):
     class Extent(models.TextChoices):
         ONLY_ME = "only_me", _("Bara jag")
         MY_UNIT = "my_unit", _("Min enhet")
+        MY_SITE = "my_site", _("Hela arbetsplatsen")
         SEVERAL_UNITS = "several_units", _("Flera enheter")
         EVERYONE = "everyone", _("Alla användare")
         UNKNOWN = "unknown", _("Vet inte")
@@ -246,6 +282,15 @@ class Report(models.Model):
         verbose_name=_("enhet"),
     )
     systems = models.ManyToManyField("registry.System", related_name="+")
+    part = models.ForeignKey(
+        "registry.SystemPart",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("systemdel"),
+    )
+    is_single_device = models.BooleanField(_("gäller en enskild enhet"), default=False)
     fault_type = models.CharField(_("typ av fel"), max_length=20, choices=FaultType.choices)
     extent = models.CharField(_("omfattning"), max_length=20, choices=Extent.choices)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -281,8 +326,52 @@ class Report(models.Model):
         return f"{self.reporter_name} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class ReportAddition(models.Model):
+    """Something a reporter adds to their report later ("nu hela enheten"): a wider extent,
+    another unit or part, a line of text. Append-only; the outage's scope grows with it."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="additions")
+    extent = models.CharField(
+        _("omfattning"), max_length=20, choices=Report.Extent.choices, blank=True
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
+    )
+    part = models.ForeignKey(
+        "registry.SystemPart",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("systemdel"),
+    )
+    text = models.TextField(_("tillägg"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("av"),
+    )
+    created_at = models.DateTimeField(_("tillagt"))
+
+    class Meta:
+        verbose_name = _("tillägg till felanmälan")
+        verbose_name_plural = _("tillägg till felanmälningar")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} + {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ClaimFields(models.Model):
-    """A row a worker claims by compare-and-set with a lease (code-habits "Claim protocol")."""
+    """A row a worker claims by compare-and-set with a lease (docs/architecture.md "The claim protocol")."""
 
     claim_token = models.UUIDField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -344,9 +433,10 @@ class Timer(ClaimFields):
         ordering = ["due_at", "id"]
         indexes = [
             # The due-timer query of the ``runtimers`` worker (worker.fire_one): only pending
-            # rows are in the index, so it stays small however many timers have fired.
+            # rows are in the index, so it stays small however many timers have fired; rows
+            # come in (due_at, id) order, so ties fire by id without a sort.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 condition=Q(fired_at__isnull=True, skipped_at__isnull=True),
                 name="timer_due",
             ),
@@ -362,10 +452,31 @@ class Timer(ClaimFields):
         return f"{self.key} {self.due_at:%Y-%m-%d %H:%M}"
 
 
+class TaskQuerySet(models.QuerySet["Task"]):
+    def open(self) -> TaskQuerySet:
+        """Tasks someone still has to do: not done and not handed over to a fallback."""
+        return self.filter(done_at__isnull=True, handed_over_at__isnull=True)
+
+
 class Task(models.Model):
-    """Something a role must do during or after an outage: from a routine step, a timer, a
-    resolution rule (TES-10) or an activated backup routine. ``script`` is what to say or
-    put on the phone queue (LMN-08, LMN-10, LMN-11)."""
+    """Something a role or a person must do during or after an outage: from a routine step,
+    a timer, a resolution rule (TES-10) or an activated backup routine. ``script`` is what
+    to say or put on the phone queue (LMN-08, LMN-10, LMN-11).
+
+    ``role_key`` is the role the routine gives the step to (a ``registry.refs.RoleRef`` as
+    written, ``org:key`` for a partner's role); only its holders may tick it. A step the
+    routine addresses to each person (``each``) becomes one row per person, with
+    ``assignee`` set: only that person ticks it. ``assignee`` is also set when a coordinator
+    takes a step over (``taken_over_at``, with the reason on the timeline).
+
+    A person who cannot do their own task hands it over: ``handed_over_at`` is set and a new
+    row for ``fallback_role_key`` names them in ``on_behalf_of`` and points back through
+    ``replaces`` (TES-10: one with a day off tells an administrator).
+
+    ``done_at`` is when the tick was entered and can never be changed; ``performed_at`` is
+    when the work was really done, when that was earlier (work done on paper, signed
+    afterwards: "utfört 10:10", entered 11:00).
+    """
 
     class Source(models.TextChoices):
         STEP = "step", _("Steg i scenariot")
@@ -373,17 +484,49 @@ class Task(models.Model):
         RESOLUTION = "resolution", _("Efter åtgärd")
         BACKUP_ROUTINE = "backup_routine", _("Reservrutin")
         ESCALATION = "escalation", _("Eskalering")
+        FALLBACK = "fallback", _("I stället för någon som inte kan")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="tasks")
     role_key = models.CharField(_("roll"), max_length=161, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
     instruction = models.TextField(_("uppgift"))
     script = models.TextField(_("text att läsa upp eller lägga ut"), blank=True)
     source = models.CharField(_("källa"), max_length=20, choices=Source.choices)
     source_key = models.CharField(max_length=200, blank=True)
     due_at = models.DateTimeField(_("senast"), null=True, blank=True)
     due = models.CharField(_("när"), max_length=20, blank=True)
+    #: The routine's fallback for a personal task: the role that does it for a person who
+    #: cannot, and what that role does (copied from the routine version at creation).
+    fallback_role_key = models.CharField(_("annars"), max_length=161, blank=True)
+    fallback_instruction = models.TextField(_("uppgift för den som tar över"), blank=True)
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("för"),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fallbacks",
+        verbose_name=_("i stället för"),
+    )
+    handed_over_at = models.DateTimeField(_("lämnad över"), null=True, blank=True)
+    taken_over_at = models.DateTimeField(_("tagen över"), null=True, blank=True)
     done_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    performed_at = models.DateTimeField(_("utfört"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -394,13 +537,29 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField()
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("uppgift")
         verbose_name_plural = _("uppgifter")
         ordering = ["done_at", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(performed_at__isnull=True) | Q(done_at__isnull=False),
+                name="task_performed_only_when_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True) | Q(handed_over_at__isnull=True),
+                name="task_done_or_handed_over",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.instruction[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None and self.handed_over_at is None
 
 
 class EscalationQuerySet(models.QuerySet["Escalation"]):
@@ -431,6 +590,9 @@ class Escalation(ClaimFields):
     group = models.UUIDField(default=uuid.uuid4, db_index=True)
     outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="escalations")
     role_key = models.CharField(_("roll"), max_length=161)
+    #: Why the person was told (a scenario step, a backup routine, a timer, a report): one
+    #: message per outage, person and purpose, however many roles or steps reach them.
+    purpose = models.CharField(_("anledning"), max_length=200, blank=True)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -470,9 +632,10 @@ class Escalation(ClaimFields):
         verbose_name_plural = _("eskaleringar")
         ordering = ["notified_at", "level", "id"]
         indexes = [
-            # The due-escalation query of the ``runtimers`` worker (worker.escalate_one).
+            # The due-escalation query of the ``runtimers`` worker (worker.escalate_one),
+            # in (due_at, id) order.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 condition=Q(
                     acknowledged_at__isnull=True,
                     escalated_at__isnull=True,

@@ -6,7 +6,6 @@ reads in ``queries``.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -14,15 +13,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reservrutin.accounts.access import visible_organisations
 from reservrutin.accounts.models import Organisation
-from reservrutin.lib import clock
-from reservrutin.outages import actions, forms, queries, routing
+from reservrutin.lib import clock, params
+from reservrutin.lib.csvexport import csv_response
+from reservrutin.outages import actions, forms, queries, routing, scope, states
 from reservrutin.outages.models import Outage, Report, Task
+from reservrutin.printouts.pdf import render_pdf
 
 #: Session key listing the reports this browser made (so an anonymous reporter can see
 #: the result page of their own report, and nobody else's).
@@ -77,6 +78,7 @@ def report_form(request: HttpRequest, org: str) -> HttpResponse:
                     self_check=form.self_check_answers(),
                     on_behalf_of_caller=data.get("on_behalf_of_caller", False),
                     source_address=_client_address(request),
+                    part=data.get("part"),
                 )
             except actions.OutageError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -95,10 +97,11 @@ def report_form(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-def report_result(request: HttpRequest, org: str, code: Any) -> HttpResponse:
-    """What to do now (TES-07, TES-09, SOD-12, SOD-13), and the outage's state."""
+def _own_report(request: HttpRequest, org: str, code: Any) -> Report:
+    """A report this browser made, the signed-in reporter's own, or any for a coordinator
+    (404 otherwise)."""
     report = get_object_or_404(
-        Report.objects.select_related("organisation", "outage", "unit"),
+        Report.objects.select_related("organisation", "outage", "unit", "part"),
         code=code,
         organisation__key=org,
     )
@@ -111,9 +114,26 @@ def report_result(request: HttpRequest, org: str, code: Any) -> HttpResponse:
         )
     ):
         raise Http404("Report not found")
+    return report
+
+
+def report_result(
+    request: HttpRequest, org: str, code: Any, *, add_form: Any = None, status: int = 200
+) -> HttpResponse:
+    """What to do now (TES-07, TES-09, SOD-12, SOD-13), and the outage's state. A report
+    about one device gets the routine's advice and the contact point open now; a report on
+    an open outage can be added to ("nu hela enheten")."""
+    report = _own_report(request, org, code)
     now = clock.now()
     systems = list(report.systems.all())
     guide = queries.reporting_guide(report.organisation, systems, now)
+    device = (
+        scope.device_advice(report.organisation, guide.routine, now)
+        if report.is_single_device
+        else None
+    )
+    if add_form is None and report.outage is not None and report.outage.is_open:
+        add_form = forms.ReportAdditionForm(report=report)
     return render(
         request,
         "outages/report_result.html",
@@ -122,11 +142,39 @@ def report_result(request: HttpRequest, org: str, code: Any) -> HttpResponse:
             "report": report,
             "outage": report.outage,
             "guide": guide,
+            "device": device,
+            "additions": list(report.additions.select_related("unit", "part")),
+            "add_form": add_form,
             "systems": systems,
             "now": now,
             "can_see_outage": request.user.is_authenticated,
         },
+        status=status,
     )
+
+
+@require_POST
+def report_add(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    """The reporter adds to their report; the outage's scope grows with it."""
+    report = _own_report(request, org, code)
+    form = forms.ReportAdditionForm(request.POST, report=report)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_to_report(
+                report,
+                by=request.user,
+                extent=data["extent"],
+                unit=data["unit"],
+                part=data["part"],
+                text=data["text"],
+            )
+        except actions.OutageError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Tillägget är sparat."))
+            return redirect("outages:report_result", org=org, code=report.code)
+    return report_result(request, org, code, add_form=form, status=400)
 
 
 def _organisation(request: HttpRequest, org: str) -> Organisation:
@@ -148,8 +196,11 @@ def outage_list(request: HttpRequest, org: str) -> HttpResponse:
         "outages/outage_list.html",
         {
             "organisation": organisation,
+            # Pågående: happening now. A planned occurrence waits under "Planerade" until
+            # it starts (outages/states.py), however many of a recurring window exist.
             "open_outages": list(outages.open().order_by("-started_at")),
-            "recent": list(outages.exclude(pk__in=outages.open()).order_by("-started_at")[:50]),
+            "upcoming": list(outages.upcoming().order_by("started_at")[:50]),
+            "recent": list(outages.ended().order_by("-started_at")[:50]),
             "can_coordinate": queries.can_coordinate(request.user, organisation),
         },
     )
@@ -173,16 +224,27 @@ def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[
         "tasks": queries.task_board(outage, request.user, mine_only=not show_all),
         "show_all_tasks": show_all,
         "timeline": list(outage.timeline.select_related("actor", "corrects")),
-        "reports": list(outage.reports.select_related("unit")),
+        "reports": list(outage.reports.select_related("unit", "part")),
         "activations": list(outage.activations.all()),
         "scenario": routing.scenario(doc, outage.scenario_key),
+        "suggested": routing.scenario(doc, outage.suggested_scenario_key)
+        if outage.suggested_scenario_key
+        else None,
+        "scope": scope.scope_text(outage),
+        "part_states": scope.outage_part_states(outage),
         "can_coordinate": coordinator,
+        # What the state machine allows next (outages/states.py), so the page offers only that.
+        "can_confirm": states.allowed(outage, Outage.Status.CONFIRMED),
+        "can_close": states.allowed(outage, Outage.Status.CLOSED),
+        "can_cancel": states.allowed(outage, Outage.Status.CANCELLED),
+        "is_over": outage.status in states.ENDED,
         "now": now,
     }
     if coordinator:
         context.update(
             confirm_form=forms.ConfirmForm(
-                scenarios=scenarios, initial={"scenario": outage.scenario_key}
+                scenarios=scenarios,
+                initial={"scenario": outage.scenario_key or outage.suggested_scenario_key},
             ),
             scenario_form=forms.ScenarioForm(
                 scenarios=scenarios, initial={"scenario": outage.scenario_key}
@@ -196,6 +258,7 @@ def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[
                 initial={"resolved_at": now.replace(second=0, microsecond=0)}
             ),
             note_form=forms.NoteForm(),
+            cancel_form=forms.CancelForm() if context["can_cancel"] else None,
         )
     context.update(extra)
     return context
@@ -218,6 +281,7 @@ CHANGES = {
     "atgardad": "resolve_form",
     "avsluta": None,
     "anteckning": "note_form",
+    "stall-in": "cancel_form",
     "verifiera": None,
 }
 
@@ -267,10 +331,15 @@ def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> Htt
             form = forms.NoteForm(request.POST)
             if form.is_valid():
                 actions.add_note(outage, text=form.cleaned_data["text"], by=by)
+        elif action == "stall-in":
+            form = forms.CancelForm(request.POST)
+            if form.is_valid():
+                actions.cancel_planned_outage(outage, by=by, reason=form.cleaned_data["reason"])
         elif action == "avsluta":
             actions.close_outage(outage, by=by)
         elif action == "verifiera":
-            report = get_object_or_404(Report, outage=outage, code=request.POST.get("report", ""))
+            code = params.optional_uuid(request.POST, "report")
+            report = get_object_or_404(Report, outage=outage, code=code)
             actions.verify_report(report, by=by)
     except actions.OutageError as exc:
         if form is None:
@@ -286,45 +355,131 @@ def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> Htt
     return redirect("outages:detail", org=org, code=outage.code)
 
 
-@require_POST
-def task_done(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+def _task_error(
+    request: HttpRequest,
+    outage: Outage,
+    item: Task,
+    *,
+    action: str,
+    message: str,
+    status: int,
+) -> HttpResponse:
+    """The outage page again, with the message next to the task's form and what was typed
+    kept (the whole task list is shown, so the task is there whoever's it is)."""
+    context = _detail_context(request, outage, show_all_tasks=True)
+    context["tasks"] = queries.task_board(outage, request.user, mine_only=False)
+    for group in context["tasks"]:
+        for task in group.tasks:
+            if task.pk == item.pk:
+                task.error_action = action
+                task.error_message = message
+                task.typed = request.POST
+    context["error_action"] = f"task-{action}"
+    return render(request, "outages/outage_detail.html", context, status=status)
+
+
+def _task_post(
+    request: HttpRequest, org: str, code: Any, task: Any
+) -> tuple[Outage, Task] | HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     outage = queries.get_outage_for_user(request.user, org, code)
     item = get_object_or_404(Task, outage=outage, code=task)
-    mine = queries.my_role_keys(request.user, outage.organisation)
-    allowed = queries.can_coordinate(request.user, outage.organisation) or (
-        not item.role_key or item.role_key.split(":")[-1] in mine
-    )
-    if not allowed:
-        raise PermissionDenied("Not your task.")
-    actions.complete_task(item, by=request.user)
-    return redirect("outages:detail", org=org, code=outage.code)
+    return outage, item
+
+
+def _after_task(org: str, outage: Outage, item: Task) -> HttpResponse:
+    url = reverse("outages:detail", args=[org, outage.code])
+    return redirect(f"{url}#uppgift-{item.code}")
+
+
+@require_POST
+def task_done(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+    """Tick a task, optionally with the time it was really done (signed from paper)."""
+    found = _task_post(request, org, code, task)
+    if isinstance(found, HttpResponse):
+        return found
+    outage, item = found
+    form = forms.TaskDoneForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(form.errors.get("performed_at", [])) or _("Kontrollera tiden.")
+        return _task_error(request, outage, item, action="klar", message=message, status=400)
+    try:
+        actions.complete_task(item, by=request.user, performed_at=form.cleaned_data["performed_at"])
+    except actions.OutageError as exc:
+        status = 403 if isinstance(exc, actions.NotYourTask) else 400
+        return _task_error(request, outage, item, action="klar", message=exc.message, status=status)
+    messages.success(request, _("Uppgiften är markerad som klar."))
+    return _after_task(org, outage, item)
+
+
+def _reason_post(
+    request: HttpRequest, org: str, code: Any, task: Any, *, action: str
+) -> HttpResponse:
+    found = _task_post(request, org, code, task)
+    if isinstance(found, HttpResponse):
+        return found
+    outage, item = found
+    # The action checks who may before the reason, so a refusal says whose step it is.
+    reason = request.POST.get("reason", "")[: forms.REASON_MAX_LENGTH]
+    try:
+        if action == "ta-over":
+            actions.take_over_task(item, by=request.user, reason=reason)
+            done = _("Du har tagit över steget.")
+        else:
+            actions.hand_over_task(item, by=request.user, reason=reason)
+            done = _("Uppgiften är lämnad över.")
+    except actions.OutageError as exc:
+        status = 403 if isinstance(exc, actions.NotYourTask) else 400
+        return _task_error(request, outage, item, action=action, message=exc.message, status=status)
+    messages.success(request, done)
+    return _after_task(org, outage, item)
+
+
+@require_POST
+def task_take_over(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+    """A coordinator takes over a step the routine gives to someone else, with a reason."""
+    return _reason_post(request, org, code, task, action="ta-over")
+
+
+@require_POST
+def task_hand_over(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+    """ "Jag kan inte": the owner cannot do their personal task; the fallback role gets it."""
+    return _reason_post(request, org, code, task, action="kan-inte")
+
+
+def checklist_pdf(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    """The outage's steps on one page (where they fit), with columns for initials and the
+    time, for units working on paper; signed afterwards with the "utfört" time."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    outage = queries.get_outage_for_user(request.user, org, code)
+    context = queries.checklist(outage, at=clock.now())
+    pdf = render_pdf("outages/checklist_pdf.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="checklista-{outage.code}.pdf"'
+    return response
 
 
 def timeline_csv(request: HttpRequest, org: str, code: Any) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     outage = queries.get_outage_for_user(request.user, org, code)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tidslinje-{outage.code}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with å, ä, ö correctly only with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Tid"), _("Typ"), _("Text"), _("Vem"), _("Rättar")])
-    for entry in outage.timeline.select_related("actor"):
-        text = entry.text
-        if text[:1] in ("=", "+", "-", "@"):
-            text = "'" + text  # no formulas in a spreadsheet from user text
-        writer.writerow(
+    # User text cannot become a formula: lib.csvexport makes every cell safe.
+    return csv_response(
+        f"tidslinje-{outage.code}.csv",
+        [_("Tid"), _("Typ"), _("Text"), _("Vem"), _("Rättar")],
+        (
             [
                 clock.local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                 entry.get_kind_display(),
-                text,
+                entry.text,
                 str(entry.actor or ""),
                 entry.corrects_id or "",
             ]
-        )
-    return response
+            for entry in outage.timeline.select_related("actor")
+        ),
+    )
 
 
 def _review_context(request: HttpRequest, org: str, code: Any) -> dict[str, Any]:
@@ -347,11 +502,8 @@ def review(request: HttpRequest, org: str, code: Any) -> HttpResponse:
 def review_pdf(request: HttpRequest, org: str, code: Any) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    from weasyprint import HTML
-
     context = _review_context(request, org, code)
-    html = render_to_string("outages/outage_review_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf("outages/outage_review_pdf.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="uppfoljning-{context["outage"].code}.pdf"'
     return response

@@ -24,6 +24,7 @@ from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.outages import actions as outage_actions
+from reservrutin.outages.actions.common import OutageError
 from reservrutin.outages.models import Outage, Task, TimelineEntry, Timer
 from reservrutin.readiness.models import Exercise, ReadinessCheck
 from reservrutin.registry.models import System
@@ -75,21 +76,22 @@ def start_exercise(
     if scenario is None:
         raise ExerciseError(f"Rutinen har inget scenario {scenario_key}.")
     now = clock.now()
+    keys = scenario.systems or document.systems
     with transaction.atomic():
-        outage = Outage.objects.create(
-            organisation=organisation,
-            title=f"ÖVNING: {scenario.title}"[:200],
-            description=f"Övning av {document.title}" + (f", {unit.name}" if unit else ""),
-            routine_key=routine_key,
-            routine_version=version,
-            is_exercise=True,
-            time_factor=speed,
-            started_at=now,
-            created_at=now,
-            created_by=by,
-        )
-        keys = scenario.systems or document.systems
-        outage.systems.set(System.objects.filter(organisation=organisation, key__in=keys))
+        try:
+            # The title carries no ÖVNING: every page and message marks it once.
+            outage = outage_actions.open_exercise_outage(
+                organisation,
+                title=scenario.title,
+                description=f"Övning av {document.title}" + (f", {unit.name}" if unit else ""),
+                routine_version=version,
+                time_factor=speed,
+                systems=list(System.objects.filter(organisation=organisation, key__in=keys)),
+                by=by,
+                at=now,
+            )
+        except OutageError as exc:
+            raise ExerciseError(exc.message) from exc
         exercise = Exercise.objects.create(
             organisation=organisation,
             unit=unit,
@@ -101,17 +103,17 @@ def start_exercise(
             started_by=by,
         )
         exercise.participants.set(participants)
-        TimelineEntry.objects.create(
-            outage=outage,
+        outage_actions.record_on_timeline(
+            outage,
             kind=TimelineEntry.Kind.NOTE,
             text=(
                 f"ÖVNING startad av {by.get_full_name()}: {document.title}, scenario "
                 f"{scenario.title}, tidsfaktor {speed:g}, "
                 f"{len(participants)} deltagare."
             ),
-            data={"exercise": str(exercise.code)},
-            actor=by,
-            created_at=now,
+            by=by,
+            at=now,
+            exercise=str(exercise.code),
         )
         exercise.outage = outage_actions.confirm_outage(outage, by=by, scenario_key=scenario_key)
         url = settings.SITE_URL + reverse("outages:detail", args=[organisation.key, outage.code])
@@ -270,14 +272,10 @@ def people_choices(organisation: Organisation) -> list[tuple[str, str]]:
 
 def render_report_pdf(report: Report) -> bytes:
     """The after-action report as PDF bytes (WeasyPrint), marked ÖVNING on every page."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    from reservrutin.routines.pdf import css_string
+    from reservrutin.printouts.pdf import css_string, render_pdf
 
     organisation = report.exercise.organisation
-    html = render_to_string(
+    return render_pdf(
         "readiness/exercise_report_pdf.html",
         {
             "organisation": organisation,
@@ -286,5 +284,3 @@ def render_report_pdf(report: Report) -> bytes:
             "margin": css_string(f"ÖVNING – {organisation.name}"),
         },
     )
-    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher, base_url="/").write_pdf()

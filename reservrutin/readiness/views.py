@@ -4,8 +4,6 @@ through actions."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 from reservrutin.accounts.access import get_organisation_for_user
 from reservrutin.accounts.models import Unit, User
 from reservrutin.lib import clock
+from reservrutin.lib.csvexport import csv_response
 from reservrutin.readiness import access, actions, binder, exercises
 from reservrutin.readiness.forms import ExerciseForm, LocalItemForm, TickForm
 from reservrutin.readiness.models import Exercise, ReadinessItem
@@ -120,16 +119,14 @@ def overview(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def overview_csv(request: HttpRequest, org: str) -> HttpResponse:
     organisation, scores = _overview_scores(request, org)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="beredskap-{organisation.key}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Enhet", "Aktuella", "Totalt", "Andel %", "Förfallna punkter"])
-    for s in scores:
-        writer.writerow(
+    return csv_response(
+        f"beredskap-{organisation.key}.csv",
+        ["Enhet", "Aktuella", "Totalt", "Andel %", "Förfallna punkter"],
+        (
             [s.unit.name, s.current, s.total, s.percent, " | ".join(i.text for i in s.worst)]
-        )
-    return response
+            for s in scores
+        ),
+    )
 
 
 @login_required

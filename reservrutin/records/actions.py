@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from reservrutin.accounts.models import Organisation, Unit, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
+from reservrutin.lib.claim import compare_and_set, lock
 from reservrutin.lib.identity import PatientIdentifier, parse_identifier
 from reservrutin.outages.models import Outage
 from reservrutin.records import access, queries
@@ -121,14 +122,16 @@ def back_registration_due_at(outage: Outage, *, entered_at: dt.datetime) -> dt.d
 
     The routine's rule if it has one (counted from the resolution, or from entry while the
     outage lasts); otherwise the end of the day after the outage was resolved (TES-10:
-    "possibly the next day"), or after the entry if the outage is still on. Local days.
+    "possibly the next day"), or after the entry if the outage is still on. Local days;
+    an exercise reaches the deadline ``time_factor`` times sooner.
     """
     start = outage.resolved_at or entered_at
     period = _routine_period(outage)
-    if period is not None:
-        return start + period
-    day_after = clock.local(start).date() + dt.timedelta(days=1)
-    return clock.at_local(day_after + dt.timedelta(days=1), dt.time(0))
+    if period is None:
+        day_after = clock.local(start).date() + dt.timedelta(days=1)
+        period = clock.at_local(day_after + dt.timedelta(days=1), dt.time(0)) - start
+    # An exercise compresses this clock like every other (``Outage.time_factor``).
+    return start + period / outage.time_factor
 
 
 # --- capture ------------------------------------------------------------------------------
@@ -503,7 +506,10 @@ def remind_overdue() -> bool:
     """Worker step: remind the responsible of one overdue back-registration. Returns whether
     it found work.
 
-    1. Find one pending row past ``due_at`` not reminded in the last day (indexed query).
+    The claim protocol of ``lib/claim.py`` without a lease:
+
+    1. Find one pending row past ``due_at`` not reminded in the last day (indexed query,
+       skipping rows another worker has locked on PostgreSQL).
     2. Claim it by a conditional UPDATE of ``reminded_at``; go on only if one row changed,
        so two workers never remind twice.
     3. Queue the reminder in the same transaction.
@@ -511,13 +517,12 @@ def remind_overdue() -> bool:
     now = clock.now()
     due = Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - REMIND_EVERY)
     with transaction.atomic():
-        candidate = (
+        pending = (
             BackRegistration.objects.filter(status=BackRegistration.Status.PENDING, due_at__lt=now)
             .filter(due)
-            .order_by("due_at", "id")
             .select_related("record__unit", "responsible")
-            .first()
         )
+        candidate = lock(pending, of=("self",)).first()
         if candidate is None:
             return False
         if queries.waits_for_decision(
@@ -527,12 +532,14 @@ def remind_overdue() -> bool:
             # mark it as looked at today so the step moves on to the next candidate.
             BackRegistration.objects.filter(pk=candidate.pk).update(reminded_at=now)
             return True
-        claimed = (
-            BackRegistration.objects.filter(pk=candidate.pk, reminded_at=candidate.reminded_at)
-            .filter(status=BackRegistration.Status.PENDING)
-            .update(reminded_at=now)
-        )
-        if claimed != 1:
+        if not compare_and_set(
+            BackRegistration.objects.filter(
+                pk=candidate.pk,
+                reminded_at=candidate.reminded_at,
+                status=BackRegistration.Status.PENDING,
+            ),
+            reminded_at=now,
+        ):
             return True  # another worker took it; there may be more work
         record = candidate.record
         due_local = clock.local(candidate.due_at)

@@ -6,7 +6,6 @@ in URLs (records are addressed by ``code``), messages or logs.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,8 @@ from django.views.decorators.http import require_POST
 from reservrutin.accounts.access import get_organisation_for_user
 from reservrutin.accounts.models import Organisation
 from reservrutin.audit.actions import record_event
-from reservrutin.lib import clock
+from reservrutin.lib import clock, params
+from reservrutin.lib.csvexport import csv_response
 from reservrutin.outages.models import Outage
 from reservrutin.records import access, actions, forms, printing, queries
 from reservrutin.records.models import BackRegistration, DowntimeRecord, RecordType
@@ -40,10 +40,10 @@ def _audit_list(request: HttpRequest, organisation: Organisation | None, rows: l
 
 def _initial_place(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
     initial: dict[str, Any] = {"idempotency_key": forms.new_key()}
-    outage = request.GET.get("outage")
+    outage = params.optional_uuid(request.GET, "outage")
     if outage:
         initial["outage"] = Outage.objects.filter(organisation=organisation, code=outage).first()
-    unit = request.GET.get("unit")
+    unit = params.optional_text(request.GET, "unit")
     if unit:
         initial["unit"] = organisation.units.filter(key=unit).first()
     return initial
@@ -237,33 +237,38 @@ def correct(request: HttpRequest, org: str, code: str) -> HttpResponse:
 # --- queues -------------------------------------------------------------------------------
 
 
+QUEUE_CSV_HEADER = [
+    "nummer", "typ", "enhet", "händelsetid", "registrerad", "patient", "identitet", "ansvarig",
+    "senast", "status", "efterregistrerad",
+]  # fmt: skip
+PAYMENT_CSV_HEADER = [
+    "nummer", "patient", "identitet", "utskrivningsklar", "betalningsansvar från", "utskriven",
+    "dygn", "belopp", "regel",
+]  # fmt: skip
+
+
 def _queue_csv(rows: list[BackRegistration], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["nummer", "typ", "enhet", "händelsetid", "registrerad", "patient", "identitet",
-         "ansvarig", "senast", "status", "efterregistrerad"]
-    )  # fmt: skip
-    for row in rows:
-        record = row.record
-        writer.writerow(
+    return csv_response(
+        filename,
+        QUEUE_CSV_HEADER,
+        (
             [
-                record.number,
-                record.get_record_type_display(),
-                record.unit.name,
-                clock.local(record.event_at).strftime("%Y-%m-%d %H:%M"),
-                clock.local(record.entered_at).strftime("%Y-%m-%d %H:%M"),
-                record.subject_name,
+                row.record.number,
+                row.record.get_record_type_display(),
+                row.record.unit.name,
+                clock.local(row.record.event_at).strftime("%Y-%m-%d %H:%M"),
+                clock.local(row.record.entered_at).strftime("%Y-%m-%d %H:%M"),
+                row.record.subject_name,
                 # Masked even in the export: a file travels further than a page.
-                str(record.subject_identifier or ""),
+                str(row.record.subject_identifier or ""),
                 str(row.responsible),
                 clock.local(row.due_at).strftime("%Y-%m-%d %H:%M"),
                 row.get_status_display(),
                 clock.local(row.done_at).strftime("%Y-%m-%d %H:%M") if row.done_at else "",
             ]
-        )
-    return response
+            for row in rows
+        ),
+    )
 
 
 def _render_queue(
@@ -404,11 +409,8 @@ def payment_overview(request: HttpRequest, org: str, unit: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, org)
     unit_obj = get_object_or_404(access.capture_units(request.user, organisation), key=unit)
     outages = Outage.objects.filter(organisation=organisation).order_by("-started_at")
-    outage = (
-        outages.filter(code=request.GET["outage"]).first()
-        if request.GET.get("outage")
-        else outages.first()
-    )
+    code = params.optional_uuid(request.GET, "outage")
+    outage = outages.filter(code=code).first() if code else outages.first()
     now = clock.now()
     rows = queries.payment_overview(unit_obj, outage, now=now) if outage else []
     record_event(
@@ -419,17 +421,10 @@ def payment_overview(request: HttpRequest, org: str, unit: str) -> HttpResponse:
         records=[row.record.pk for row in rows],
     )
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="betalningsansvar-{unit_obj.key}.csv"'
-        )
-        writer = csv.writer(response)
-        writer.writerow(
-            ["nummer", "patient", "identitet", "utskrivningsklar", "betalningsansvar från",
-             "utskriven", "dygn", "belopp", "regel"]
-        )  # fmt: skip
-        for row in rows:
-            writer.writerow(
+        return csv_response(
+            f"betalningsansvar-{unit_obj.key}.csv",
+            PAYMENT_CSV_HEADER,
+            (
                 [
                     row.record.number,
                     row.record.subject_name,
@@ -443,8 +438,9 @@ def payment_overview(request: HttpRequest, org: str, unit: str) -> HttpResponse:
                     row.amount_text or row.error,
                     row.rule.name,
                 ]
-            )
-        return response
+                for row in rows
+            ),
+        )
     return render(
         request,
         "records/payment_overview.html",
@@ -468,20 +464,17 @@ def blank_form(request: HttpRequest, org: str, record_type: str) -> HttpResponse
     organisation = get_organisation_for_user(request.user, org)
     if record_type not in RecordType.values:
         raise Http404("Unknown form")
-    unit_key = request.GET.get("unit")
+    unit_key = params.optional_text(request.GET, "unit")
     units = access.capture_units(request.user, organisation)
     unit_obj = units.filter(key=unit_key).first() if unit_key else None
     if unit_key and unit_obj is None:
         raise Http404("Unit not found")
     if unit_obj is None and not units.exists():
         raise Http404("No unit to print for")
-    outage_code = request.GET.get("outage")
+    outage_code = params.optional_uuid(request.GET, "outage")
     outage = None
     if outage_code:
-        try:
-            outage = Outage.objects.filter(organisation=organisation, code=outage_code).first()
-        except ValidationError:
-            outage = None
+        outage = Outage.objects.filter(organisation=organisation, code=outage_code).first()
         if outage is None:
             raise Http404("Outage not found")
     reserved = actions.allocate_number(

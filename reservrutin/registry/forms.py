@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reservrutin.accounts.models import Unit
+from reservrutin.lib import params
 from reservrutin.registry.models import System
 
 
 class UnitSystemsForm(forms.Form):
-    systems = forms.ModelMultipleChoiceField(
+    systems = params.ModelMultipleChoiceField(
         label=_("System som enheten använder"),
         queryset=System.objects.none(),
         required=False,

@@ -1,18 +1,19 @@
-"""Hooks: what apps above ``registry`` add to its pages without ``registry`` importing them
-(docs/architecture.md, "Hooks").
+"""What the registry asks of apps above it (see ``lib/hooks.py``).
 
 The organisation and system pages show each system's true state right now, from the open
 outages, whatever the public page says. Outages sit above the registry, so ``outages``
-registers :func:`register_state_source` at app ready (``OutagesConfig.ready``); without it
+registers with :data:`system_states` at app ready (``OutagesConfig.ready``); without it
 every system shows no state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from reservrutin.lib.hooks import Hook
 
 if TYPE_CHECKING:
     from reservrutin.registry.models import System
@@ -34,16 +35,18 @@ class StateNow:
     outages: list[OutageLink] = field(default_factory=list)
 
 
-StateSource = Callable[[Iterable["System"], dt.datetime], dict[int, StateNow]]
-
-_source: StateSource | None = None
-
-
-def register_state_source(source: StateSource) -> None:
-    global _source
-    _source = source
+#: ``(systems, at) -> dict[system id, StateNow]``: the true state of each of ``systems``
+#: at ``at``; systems that work are absent. ``outages`` registers.
+system_states = Hook(
+    "registry.system_states",
+    doc="Each system's true state now, from the open outages.",
+)
 
 
 def states_now(systems: Iterable[System], at: dt.datetime) -> dict[int, StateNow]:
     """System id → its state now; systems that work are absent."""
-    return _source(systems, at) if _source is not None else {}
+    systems = list(systems)
+    found: dict[int, StateNow] = {}
+    for answer in system_states.call_all(systems, at):
+        found.update(answer)
+    return found

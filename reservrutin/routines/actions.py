@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
-from reservrutin.readiness.actions import on_routine_version_in_force
-from reservrutin.routines import loader, messages
+from reservrutin.routines import hooks, loader, messages
 from reservrutin.routines.loader import Problem
 from reservrutin.routines.models import Routine, RoutineVersion
 from reservrutin.routines.validation import DatabaseRegistry, RegistryKeys, validate_document
@@ -151,7 +150,7 @@ def approve_version(version: RoutineVersion, *, by: User | None) -> RoutineVersi
         version.approved_in_app_by = by
         version.approved_in_app_at = clock.now()
         version.save(update_fields=["in_force", "approved_in_app_by", "approved_in_app_at"])
-        on_routine_version_in_force(version)
+        hooks.version_in_force.call_all(version)
         record_event(
             "routine.approve",
             actor=by,

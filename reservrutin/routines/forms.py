@@ -15,6 +15,7 @@ class UploadForm(forms.Form):
     text = forms.CharField(
         label=_("eller klistra in texten"),
         required=False,
+        max_length=MAX_BYTES,
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
     )
     approve = forms.BooleanField(label=_("Sätt den nya versionen i kraft direkt"), required=False)

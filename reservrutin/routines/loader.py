@@ -18,6 +18,7 @@ Messages are plain Swedish msgids translated when the problem is found (see mess
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,10 @@ from yaml.scanner import Scanner
 from reservrutin.routines.messages import yaml_error
 
 MAX_BYTES = 1024 * 1024
+#: Integers in a routine are counts and days: more digits than this are a mistake, and
+#: Python refuses to convert more than 4,300 digits at all (a 500 in issue 14).
+MAX_INT_DIGITS = 18
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Path = tuple[str | int, ...]
 
@@ -315,6 +320,9 @@ def _build(
             continue
         # Keys are names, so "1" or "true" as a key is kept as the text written.
         key = str(key_node.value)
+        if _SURROGATE.search(key):
+            problems.append(_surrogate_problem(key_node, path, filename))
+            continue
         if key in first_seen:
             prev = first_seen[key]
             problems.append(
@@ -341,15 +349,30 @@ def _scalar(node: ScalarNode, path: Path, problems: list[Problem], filename: str
     value = node.value
     tag = node.tag
     if tag == STR_TAG or node.style in ("'", '"', "|", ">"):
+        if _SURROGATE.search(value):
+            # "\ud800" in a double-quoted string: not a character, cannot be stored.
+            problems.append(_surrogate_problem(node, path, filename))
+            return ""
         return value
     if tag == NULL_TAG:
         return None
     if tag == BOOL_TAG:
         return value.lower() == "true"
     if tag == INT_TAG:
+        digits = value.replace("_", "").lstrip("+-")
+        if len(digits) > MAX_INT_DIGITS:
+            message = _("talet har %(count)d siffror; ett tal i en rutin har högst %(max)d")
+            counts = {"count": len(digits), "max": MAX_INT_DIGITS}
+            problems.append(_problem_at(node, path, filename, message % counts))
+            return 0
         return int(value.replace("_", ""))
     if tag == FLOAT_TAG:
-        return float(value.replace("_", ""))
+        number = float(value.replace("_", ""))
+        if not math.isfinite(number):
+            message = _("”%(value)s” är inget tal som går att använda") % {"value": value[:40]}
+            problems.append(_problem_at(node, path, filename, message))
+            return 0.0
+        return number
     if tag == DATE_TAG:
         try:
             return dt.date.fromisoformat(value)
@@ -369,6 +392,18 @@ def _scalar(node: ScalarNode, path: Path, problems: list[Problem], filename: str
     mark = _mark(node.start_mark)
     problems.append(Problem(filename, mark.line, mark.column, format_path(path), _tags(tag)))
     return value
+
+
+def _problem_at(node: Node, path: Path, filename: str, message: str) -> Problem:
+    mark = _mark(node.start_mark)
+    return Problem(filename, mark.line, mark.column, format_path(path), message)
+
+
+def _surrogate_problem(node: Node, path: Path, filename: str) -> Problem:
+    message = _(
+        "texten innehåller en ogiltig teckenkod (ett ensamt surrogat, t.ex. \\ud800); ta bort den"
+    )
+    return _problem_at(node, path, filename, message)
 
 
 def _empty_file() -> str:

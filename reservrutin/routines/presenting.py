@@ -10,15 +10,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from dateutil.rrule import rrulestr
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reservrutin.accounts.models import Organisation
-from reservrutin.lib import clock
+from reservrutin.lib import clock, recurrence
 from reservrutin.registry.models import ContactPoint, Role, System
 from reservrutin.registry.queries import ContactPointNow, contact_point_now
+from reservrutin.registry.refs import Ref
 from reservrutin.routines import schema as s
 from reservrutin.routines.models import RoutineVersion
 
@@ -141,8 +141,8 @@ class Labels:
     at: dt.datetime = field(default_factory=clock.now)
 
     def qualify(self, ref: str) -> tuple[str, str]:
-        org, _, key = ref.rpartition(":")
-        return org or self.organisation.key, key
+        parsed = Ref.parse(ref)
+        return parsed.organisation_key or self.organisation.key, parsed.key
 
     def role(self, ref: str | None) -> str:
         if not ref:
@@ -336,17 +336,19 @@ def _back(back: s.BackRegistration | None, labels: Labels) -> dict[str, Any] | N
 
 
 def _next_windows(window: s.ServiceWindow, at: dt.datetime, count: int = 3) -> list[dt.datetime]:
+    """The next ``count`` starts of a service window, through the one bounded expansion. A
+    version stored before rules were checked may hold one that cannot be expanded
+    (``FREQ=WEEKLY;INTERVAL=0``): it shows no dates rather than failing the page or PDF."""
     local = clock.local(at).replace(tzinfo=None, second=0, microsecond=0)
     hour, minute = (int(x) for x in window.starts.split(":"))
     start = local.replace(hour=hour, minute=minute) - dt.timedelta(days=1)
-    rule = rrulestr(window.rrule, dtstart=start)
-    found: list[dt.datetime] = []
-    for occurrence in rule:
-        if occurrence >= local.replace(hour=0, minute=0):
-            found.append(occurrence)
-        if len(found) >= count:
-            break
-    return found
+    try:
+        rule = recurrence.parse(window.rrule, start)
+    except recurrence.RecurrenceError:
+        return []
+    return recurrence.expand(
+        rule, after=local.replace(hour=0, minute=0), inclusive=True, limit=count
+    )
 
 
 def build_page(version: RoutineVersion, *, at: dt.datetime | None = None) -> dict[str, Any]:

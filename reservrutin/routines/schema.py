@@ -18,11 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from dateutil.rrule import rrulestr
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
+
+from reservrutin.lib import recurrence
 
 SCHEMA_ID = "reservrutin/routine/v1"
 
@@ -65,16 +73,27 @@ Duration = Annotated[
 ]
 
 
-def _check_rrule(text: str) -> str:
+def _check_rrule(text: str, info: ValidationInfo) -> str:
+    # The one check every rule passes before anything expands it (lib.recurrence): a rule
+    # such as INTERVAL=0 would otherwise hang the routine page and its PDFs (issue 14).
+    # A version already stored was accepted by an older check; it must still load (the
+    # timer worker reads it), and whatever expands its rules checks them again.
+    if info.context and info.context.get("stored"):
+        return text
     try:
-        rrulestr(text, dtstart=dt.datetime(2024, 1, 1))
-    except (ValueError, TypeError) as exc:
+        recurrence.parse(text, dt.datetime(2024, 1, 1))
+    except recurrence.RecurrenceError as exc:
+        if exc.code == "syntax":
+            raise ValueError(
+                _(
+                    "”%(text)s” är ingen giltig upprepningsregel (%(detail)s); skriv t.ex. "
+                    "FREQ=MONTHLY;BYDAY=+2WE"
+                )
+                % {"text": text, "detail": exc.detail}
+            ) from None
         raise ValueError(
-            _(
-                "”%(text)s” är ingen giltig upprepningsregel (%(detail)s); skriv t.ex. "
-                "FREQ=MONTHLY;BYDAY=+2WE"
-            )
-            % {"text": text, "detail": exc}
+            _("”%(text)s” går inte att använda som upprepningsregel: %(detail)s")
+            % {"text": text, "detail": exc.message}
         ) from None
     return text
 
@@ -118,6 +137,9 @@ Recurrence = Literal[
 ]
 When = Literal["office_hours", "after_hours", "always"]
 Due = Literal["immediately", "when_back", "same_day", "next_day", "announced"]
+#: Who gets a task of their own: every person holding the role, or those on duty when the
+#: task is created (TES-10: "every employee back-registers their own times").
+Each = Literal["person", "person_on_duty"]
 
 
 class Strict(BaseModel):
@@ -236,11 +258,43 @@ class WaitForInstructionsStep(_StepBase):
     from_role: Ref | None = None
 
 
-class TaskStep(_StepBase):
+class Fallback(Strict):
+    """Who does a personal task for a person who cannot (TES-10: one with a day off tells an
+    administrator, who then registers for them). ``what`` says what the fallback role does;
+    the task names the person."""
+
+    who: Ref
+    what: Text | None = None
+
+
+class _PerPerson(Strict):
+    """Checks ``each`` (one task per person holding ``who``, each ticked by its owner) and
+    ``fallback`` (where a person's task goes when they cannot do it). The fields are declared
+    on each task type, last, so the allowed fields read in the document's order."""
+
+    @model_validator(mode="after")
+    def _each_needs_role(self) -> Self:
+        if getattr(self, "each", None) and not getattr(self, "who", None):
+            raise ValueError(
+                _("”each” behöver ”who”: skriv vilken roll som får en uppgift per person")
+            )
+        if getattr(self, "fallback", None) and not getattr(self, "each", None):
+            raise ValueError(
+                _(
+                    "”fallback” gäller bara uppgifter per person; lägg till ”each: person” "
+                    "eller ta bort ”fallback”"
+                )
+            )
+        return self
+
+
+class TaskStep(_StepBase, _PerPerson):
     """Anything else to do."""
 
     kind: Literal["task"]
     due: Due | None = None
+    each: Each | None = None
+    fallback: Fallback | None = None
 
 
 Step = Annotated[
@@ -256,12 +310,14 @@ Step = Annotated[
 ]
 
 
-class Task(Strict):
+class Task(_PerPerson):
     """A task to create for a role (after a timer fires, or when resolving an outage)."""
 
     who: Ref | None = None
     what: Text
     due: Due | None = None
+    each: Each | None = None
+    fallback: Fallback | None = None
 
 
 class TimerAction(Strict):
@@ -271,6 +327,11 @@ class TimerAction(Strict):
     publish_notice: Key | None = None
     notify: Annotated[list[Ref], Field(min_length=1)] | None = None
     create_tasks: Annotated[list[Task], Field(min_length=1)] | None = None
+    #: Remind this publisher role that nobody has published driftinfo (a task and an
+    #: escalation). The engine sets it on the publish reminder a confirmation starts
+    #: (``Scenario.public``, ``outages.actions.notices``); "" when the routine names no
+    #: publisher role (the timeline says nobody could be reminded).
+    remind_publisher: Ref | Literal[""] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> TimerAction:
@@ -324,6 +385,38 @@ class PublicOnConfirm(Strict):
     publish_within: Duration = "15min"
 
 
+#: What a reporter answers to a self-check question (``reporting.self_check``, SOD-11).
+SelfCheckReply = Literal["ja", "nej", "vet-inte"]
+#: How widespread a reporter says the problem is (``outages.models.Report.Extent``).
+Extent = Literal["only_me", "my_unit", "my_site", "several_units", "everyone", "unknown"]
+
+
+class SelfCheckAnswer(Strict):
+    """One answer to one self-check question: ``question`` is its number in
+    ``reporting.self_check``, counted from 1."""
+
+    question: Annotated[int, Field(ge=1, le=50)]
+    answer: SelfCheckReply
+
+
+class SuggestWhen(Strict):
+    """When a report's answers suggest this scenario to the coordinator: every list that is
+    given must match (a part named in ``parts``, an extent in ``extent``, and every answer
+    in ``self_check``). The first scenario that matches is suggested."""
+
+    parts: list[Key] = []
+    extent: list[Extent] = []
+    self_check: list[SelfCheckAnswer] = []
+
+    @model_validator(mode="after")
+    def _something(self) -> SuggestWhen:
+        if not (self.parts or self.extent or self.self_check):
+            raise ValueError(
+                _("”suggest_when” behöver minst ett av ”parts”, ”extent” eller ”self_check”")
+            )
+        return self
+
+
 class StaffInstruction(Strict):
     """What people holding ``role`` do (TES-09, SOD-04, SOD-09)."""
 
@@ -339,6 +432,7 @@ class Scenario(Strict):
     scope: Scope
     recognise: Text | None = None
     systems: list[Ref] = []
+    suggest_when: SuggestWhen | None = None
     wait_for_instructions: bool = False
     steps: list[Step] = []
     timers: list[Timer] = []
@@ -415,6 +509,18 @@ class RequiredField(Strict):
     label: ShortText
 
 
+class DeviceReports(Strict):
+    """Reports about the reporter's own computer, phone or tablet (SOD-11): they open no
+    outage. A report is one when its fault type is "device" and its extent "only me" or "do
+    not know", or when its extent is "only me" and one of ``self_check`` is among its
+    answers. ``advice`` is what to try; ``contact_points`` where to turn (default: the
+    routine's ``reporting.contact_points``, then the organisation's user support)."""
+
+    self_check: list[SelfCheckAnswer] = []
+    advice: Text | None = None
+    contact_points: list[ContactChoice] = []
+
+
 class Reporting(Strict):
     """How to report a fault: checks first (SOD-11), where (TES-07, SOD-12) and what (TES-08)."""
 
@@ -422,6 +528,7 @@ class Reporting(Strict):
     self_check: list[Text] = []
     contact_points: list[ContactChoice] = []
     required_fields: list[RequiredField] = []
+    device: DeviceReports | None = None
 
 
 class NoticeRule(Strict):
@@ -553,7 +660,7 @@ def _keys_first(value: Any) -> Any:
 def routine_from_json(data: dict[str, Any]) -> Routine:
     """A routine from stored JSON (dates are ISO strings there, which strict mode accepts only
     from JSON input)."""
-    return Routine.model_validate_json(json.dumps(data))
+    return Routine.model_validate_json(json.dumps(data), context={"stored": True})
 
 
 def json_schema() -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
+from reservrutin.registry.refs import Ref
 from reservrutin.routines import loader, messages
 from reservrutin.routines.loader import Loaded, LoadError, Path, Problem, format_path
 from reservrutin.routines.registry_keys import DatabaseRegistry, RegistryKeys, StaticRegistry
@@ -33,6 +34,7 @@ from reservrutin.routines.schema import (
     PublishNoticeStep,
     Routine,
     Task,
+    TaskStep,
     WaitForInstructionsStep,
 )
 
@@ -252,6 +254,7 @@ class _Checker:
         self.check_internal_references()
         self.check_backup_cycles()
         self.check_steps()
+        self.check_self_check_answers()
         self.check_warnings()
         if self.registry is not None:
             self.check_registry(self.registry)
@@ -385,6 +388,31 @@ class _Checker:
                     path, _("steget phone_queue_broadcast behöver ”text” eller ”template”")
                 )
 
+    def check_self_check_answers(self) -> None:
+        """Answers in ``reporting.device`` and ``suggest_when`` name self-check questions by
+        number; the number must be one of ``reporting.self_check``."""
+        questions = len(self.doc.reporting.self_check) if self.doc.reporting else 0
+        found: list[tuple[Path, int]] = []
+        device = self.doc.reporting.device if self.doc.reporting else None
+        for j, answer in enumerate(device.self_check if device else []):
+            found.append((("reporting", "device", "self_check", j, "question"), answer.question))
+        for i, s in enumerate(self.doc.scenarios):
+            rule = s.suggest_when
+            for j, answer in enumerate(rule.self_check if rule else []):
+                found.append(
+                    (("scenarios", i, "suggest_when", "self_check", j, "question"), answer.question)
+                )
+        for path, number in found:
+            if number > questions:
+                self.problem(
+                    path,
+                    _(
+                        "fråga %(number)s finns inte; ”reporting.self_check” har %(count)s "
+                        "frågor (räknat från 1)"
+                    )
+                    % {"number": number, "count": questions},
+                )
+
     def check_warnings(self) -> None:
         for i, s in enumerate(self.doc.scenarios):
             if not s.steps and not s.wait_for_instructions:
@@ -473,6 +501,8 @@ class _Checker:
                     yield (*path, "contact_points", k, "key"), "contact_point", c.key
             elif isinstance(step, WaitForInstructionsStep) and step.from_role:
                 yield (*path, "from_role"), "role", step.from_role
+            elif isinstance(step, TaskStep) and step.fallback:
+                yield (*path, "fallback", "who"), "role", step.fallback.who
         for path, action in self.timer_actions():
             for k, role in enumerate(action.notify or []):
                 yield (*path, "notify", k), "role", role
@@ -513,6 +543,8 @@ class _Checker:
     ) -> Iterator[tuple[Path, RefKind | Literal["organisation"], str]]:
         if task.who:
             yield (*path, "who"), "role", task.who
+        if task.fallback:
+            yield (*path, "fallback", "who"), "role", task.fallback.who
 
     def _back_refs(
         self, path: Path, back: BackRegistration
@@ -534,8 +566,8 @@ class _Checker:
                 if ref not in organisations:
                     self.problem(path, messages.unknown_organisation(ref))
                 continue
-            org, _colon, key = ref.rpartition(":")
-            org = org or own
+            parsed = Ref.parse(ref)
+            org, key = parsed.organisation_key or own, parsed.key
             if org != own and org not in partners:
                 self.problem(path, self._not_a_partner(org, own, ref, organisations, partners))
                 continue

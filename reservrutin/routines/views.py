@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from reservrutin.accounts.access import get_organisation_for_user, has_role
 from reservrutin.accounts.models import Membership, Organisation
+from reservrutin.lib import params
 from reservrutin.routines import actions, presenting, queries
 from reservrutin.routines.forms import UploadForm
 from reservrutin.routines.loader import Problem
@@ -24,12 +25,7 @@ def _is_admin(request: HttpRequest, organisation: Organisation) -> bool:
 
 
 def _version_number(request: HttpRequest) -> int | None:
-    raw = request.GET.get("version")
-    if raw is None:
-        return None
-    if not raw.isdigit():
-        raise Http404("Bad version")
-    return int(raw)
+    return params.optional_int(request.GET, "version", low=1)
 
 
 @login_required
@@ -76,10 +72,11 @@ def routine_versions(request: HttpRequest, org: str, key: str) -> HttpResponse:
     routine = queries.get_routine(organisation, key)
     versions = queries.versions_of(routine)
     diff = None
-    a_number, b_number = request.GET.get("a"), request.GET.get("b")
-    if a_number and b_number and a_number.isdigit() and b_number.isdigit():
-        a = queries.get_version(routine, int(a_number))
-        b = queries.get_version(routine, int(b_number))
+    a_number = params.optional_int(request.GET, "a", low=1)
+    b_number = params.optional_int(request.GET, "b", low=1)
+    if a_number and b_number:
+        a = queries.get_version(routine, a_number)
+        b = queries.get_version(routine, b_number)
         diff = {"a": a, "b": b, "lines": actions.diff_versions(a, b)}
     return render(
         request,
@@ -105,22 +102,45 @@ def routine_approve(request: HttpRequest, org: str, key: str, number: int) -> Ht
     return redirect("routines:versions", organisation.key, routine.key)
 
 
-def _numbered(text: str, problems: list[Problem]) -> list[dict[str, object]]:
-    """The uploaded text line by line, each with the problems reported on it."""
-    by_line: dict[int, list[Problem]] = {}
-    for problem in problems:
-        by_line.setdefault(problem.line, []).append(problem)
+#: The upload page shows each error with this many lines before and after it …
+CONTEXT_LINES = 2
+#: … for at most this many errors (the rest are counted), each line cut at this length, so
+#: a 1 MB file full of errors does not come back as a 9 MB page (issue 14).
+MAX_PROBLEMS_SHOWN = 50
+MAX_LINE_CHARS = 300
+#: An uploaded file up to this size comes back in the text box to be fixed right there;
+#: a bigger one stays on the user's disk. Pasted text always comes back.
+ECHO_MAX_CHARS = 64 * 1024
+
+
+def _excerpts(text: str, problems: list[Problem]) -> list[dict[str, object]]:
+    """The lines around each shown problem, numbered, each with the problems on it;
+    ``gap`` marks a row that does not follow the one before."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    rows = [
-        {"number": n, "text": line, "problems": by_line.pop(n, [])}
-        for n, line in enumerate(lines, 1)
-    ]
+    by_line: dict[int, list[Problem]] = {}
+    for problem in problems:
+        by_line.setdefault(problem.line, []).append(problem)
+    wanted = sorted(
+        {
+            n
+            for problem in problems
+            for n in range(problem.line - CONTEXT_LINES, problem.line + CONTEXT_LINES + 1)
+            if 1 <= n <= len(lines)
+        }
+    )
+    rows: list[dict[str, object]] = []
+    for n in wanted:
+        line = lines[n - 1]
+        if len(line) > MAX_LINE_CHARS:
+            line = line[:MAX_LINE_CHARS] + " …"
+        gap = bool(rows) and n != rows[-1]["number"] + 1  # type: ignore[operator]
+        rows.append({"number": n, "text": line, "problems": by_line.pop(n, []), "gap": gap})
     # Problems past the end (an empty file) still show, on a line of their own.
     leftovers = [p for items in by_line.values() for p in items]
     if leftovers:
-        rows.append({"number": len(rows) + 1, "text": "", "problems": leftovers})
+        rows.append({"number": len(lines) + 1, "text": "", "problems": leftovers, "gap": False})
     return rows
 
 
@@ -129,7 +149,7 @@ def routine_upload(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, org, write=True)
     context: dict[str, object] = {
         "organisation": organisation,
-        "routine_key": request.GET.get("rutin", ""),
+        "routine_key": params.optional_text(request.GET, "rutin", max_length=100),
     }
     if request.method != "POST":
         context["form"] = UploadForm()
@@ -146,9 +166,19 @@ def routine_upload(request: HttpRequest, org: str) -> HttpResponse:
         )
     except actions.RoutineRejected as exc:
         text = content if isinstance(content, str) else content.decode("utf-8", "replace")
-        # Keep what was sent in the text box so the fix can be made right there.
-        form = UploadForm(initial={"text": text, "approve": form.cleaned_data.get("approve")})
-        context.update(form=form, problems=exc.problems, lines=_numbered(text, exc.problems))
+        # Keep what was sent in the text box so the fix can be made right there (a big
+        # uploaded file is not sent back: the user still has it).
+        pasted = isinstance(content, str)
+        echo = text if pasted or len(text) <= ECHO_MAX_CHARS else ""
+        form = UploadForm(initial={"text": echo, "approve": form.cleaned_data.get("approve")})
+        shown = exc.problems[:MAX_PROBLEMS_SHOWN]
+        context.update(
+            form=form,
+            problems=shown,
+            problem_count=len(exc.problems),
+            hidden_problems=len(exc.problems) - len(shown),
+            lines=_excerpts(text, shown),
+        )
         return render(request, "routines/routine_upload.html", context, status=400)
     version = imported.version
     if form.cleaned_data.get("approve"):

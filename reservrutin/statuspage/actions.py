@@ -21,6 +21,7 @@ from reservrutin.lib import clock
 from reservrutin.outages.actions.notices import record_notice, without_exercise_mark
 from reservrutin.outages.hooks import RoutineNotice
 from reservrutin.outages.models import Outage
+from reservrutin.outages.scope import outage_part_states
 from reservrutin.registry.models import System
 from reservrutin.statuspage.fanout import notify_subscribers, publish_event_for
 from reservrutin.statuspage.models import Notice, NoticeRevision, PageVersion
@@ -133,6 +134,7 @@ def create_notice(
         backup_routine=backup_routine,
         instructions=instructions or [],
         links=links or [],
+        part_states=_part_states(outage),
         template_key=template_key,
         is_exercise=bool(outage and outage.is_exercise),
         created_at=now,
@@ -143,6 +145,15 @@ def create_notice(
     if publish:
         _publish(notice, by=by)
     return notice
+
+
+def _part_states(outage: Outage | None) -> list[dict[str, str]]:
+    """The parts the outage concerns, copied to the notice so the public page needs no
+    registry lookups (``outages.scope.part_states``; ``down`` takes the notice's severity
+    when shown)."""
+    if outage is None:
+        return []
+    return [p.as_json() for p in outage_part_states(outage)]
 
 
 def _publish(notice: Notice, *, by: User) -> None:
@@ -263,6 +274,7 @@ def publish_routine_notice(outage: Outage, routine_notice: RoutineNotice) -> Not
         status=Notice.Status.PUBLISHED,
         backup_routine=routine_notice.backup_routine,
         instructions=routine_notice.instructions,
+        part_states=_part_states(outage),
         template_key=routine_notice.template_key,
         is_exercise=outage.is_exercise,
         is_holding_line=routine_notice.holding_line,

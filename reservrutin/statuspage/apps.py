@@ -8,8 +8,11 @@ class StatuspageConfig(AppConfig):
     label = "statuspage"
 
     def ready(self) -> None:
-        # outages sits below statuspage: it calls the public page through this hook.
+        # Answer what lower apps ask through their hooks (lib/hooks.py): outages sits below
+        # statuspage, so an outage's notices follow it through these, never by import.
         from reservrutin.outages import hooks
-        from reservrutin.statuspage.hooks import StatusPage
+        from reservrutin.statuspage import hooks as page
 
-        hooks.register_public_page(StatusPage())
+        hooks.publish_notice.register(page.publish)
+        hooks.has_current_notice.register(page.has_current)
+        hooks.end_outage_notices.register(page.end_for_outage)

@@ -34,6 +34,8 @@ from django.core import signals
 from django.urls import Resolver404, resolve
 from django.utils.http import http_date
 
+from reservrutin.lib import metrics
+
 PREFIXES = ("/status/", "/api/v1/")
 _MAX_ENTRIES = 2_000
 #: Headers that belong to one body rather than to the address.
@@ -127,6 +129,7 @@ class PublicFastPath:
         if hit is None or hit[0] <= time.monotonic():
             return None
         _, status, headers, body, etag = hit
+        metrics.fastpath("kept")
         return _answer(environ, start_response, method, status, headers, body, etag)
 
     def _render(
@@ -162,6 +165,7 @@ class PublicFastPath:
             headers.append(("Last-Modified", http_date(page.last_modified)))
         if expires is not None:
             _remember(_HOT, key, (expires, learned.status, headers, page.body, page.etag))
+        metrics.fastpath("lean")
         return _answer(
             environ, start_response, method, learned.status, headers, page.body, page.etag
         )

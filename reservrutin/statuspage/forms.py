@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reservrutin.accounts.models import Organisation
+from reservrutin.lib import params
 from reservrutin.registry.models import System
 from reservrutin.statuspage.models import Notice
 
@@ -18,7 +19,7 @@ class NoticeForm(forms.Form):
         ),
     )
     severity = forms.ChoiceField(label=_("Allvarlighet"), choices=Notice.Severity.choices)
-    systems = forms.ModelMultipleChoiceField(
+    systems = params.ModelMultipleChoiceField(
         label=_("System"), queryset=System.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     backup_routine = forms.CharField(

@@ -1,6 +1,6 @@
-"""The public page as ``outages`` sees it (``outages.hooks.PublicPage``), registered in
-``StatuspageConfig.ready``: outages call it as an outage is confirmed, resolved or closed,
-and never import this app (docs/architecture.md, "Hooks")."""
+"""The public page as ``outages`` sees it: registered with the hooks in ``outages.hooks``
+in ``StatuspageConfig.ready``. Outages call them as an outage is confirmed, resolved or
+closed, and never import this app (docs/architecture.md, "Layers")."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from reservrutin.statuspage import actions
 from reservrutin.statuspage.models import Notice
 
 
-class StatusPage:
-    """Publishes and ends an outage's notices through ``statuspage.actions``."""
+def publish(outage: Outage, notice: RoutineNotice) -> None:
+    """``outages.hooks.publish_notice``: publish through ``statuspage.actions``."""
+    actions.publish_routine_notice(outage, notice)
 
-    def publish(self, outage: Outage, notice: RoutineNotice) -> None:
-        actions.publish_routine_notice(outage, notice)
 
-    def has_current(self, outage: Outage) -> bool:
-        return Notice.objects.filter(outage=outage, status=Notice.Status.PUBLISHED).exists()
+def has_current(outage: Outage) -> bool:
+    """``outages.hooks.has_current_notice``: a published notice about ``outage``."""
+    return Notice.objects.filter(outage=outage, status=Notice.Status.PUBLISHED).exists()
 
-    def end_for_outage(self, outage: Outage, *, at: dt.datetime, by: User | None) -> int:
-        return actions.end_outage_notices(outage, at=at, by=by)
+
+def end_for_outage(outage: Outage, *, at: dt.datetime, by: User | None) -> int:
+    """``outages.hooks.end_outage_notices``: end the outage's notices (final update)."""
+    return actions.end_outage_notices(outage, at=at, by=by)

@@ -3,7 +3,8 @@
 A ``PlannedWindow`` keeps what a coordinator scheduled, including an RFC 5545 RRULE
 (SOD-05: ``FREQ=MONTHLY;BYDAY=+2WE``, 10:00–12:00). Occurrences within a horizon of
 ``HORIZON`` are materialised as ``PlannedOccurrence`` rows, each with its own
-``Outage(kind=planned)`` (a timeline for the notice reason, reports during the window)
+outage (``outages.actions.schedule_planned_outage``: a timeline for the notice reason,
+reports during the window, and the planned half of the outage state machine)
 and its ``PlannedEvent`` timers: reminders at the lead times of the notice rules, start
 and end. The ``plannedevents`` worker (``statuspage.worker``) fires them and adds later
 occurrences as earlier ones end, so a rule without end never needs infinite rows.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,8 +27,10 @@ from django.utils.translation import ngettext
 from reservrutin.accounts.access import Role, has_role
 from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
-from reservrutin.lib import clock
-from reservrutin.outages.models import Outage, TimelineEntry
+from reservrutin.lib import clock, recurrence
+from reservrutin.lib.identity import redact
+from reservrutin.outages import actions as outage_actions
+from reservrutin.outages.models import TimelineEntry
 from reservrutin.registry.models import System
 from reservrutin.statuspage.actions import bump_page_version
 from reservrutin.statuspage.fanout import notify_planned
@@ -36,9 +39,6 @@ from reservrutin.statuspage.notice_rules import NoticeRules, notice_rules
 
 #: How many future occurrences of a recurring window exist as rows (and are shown).
 HORIZON = 12
-#: Recurrences more frequent than daily are refused: a service window every hour is a
-#: typing mistake, and would flood subscribers.
-ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 
 # --- Recurrence -----------------------------------------------------------------------------
@@ -46,25 +46,16 @@ ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 def _parse_rule(text: str, starts_at: dt.datetime) -> rrule:
     """The RRULE with ``starts_at`` as DTSTART in Europe/Stockholm, so 10:00 stays 10:00
-    across daylight-saving changes (a UTC DTSTART would drift by an hour)."""
-    text = text.strip().removeprefix("RRULE:").upper()
-    parts = dict(p.split("=", 1) for p in text.split(";") if "=" in p)
-    if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
-        raise ValidationError(
-            {"rrule": _("Upprepningen måste vara dag, vecka, månad eller år (FREQ=…).")}
-        )
-    if "DTSTART" in text:
-        raise ValidationError({"rrule": _("Ange starttiden i fältet för start, inte i regeln.")})
+    across daylight-saving changes (a UTC DTSTART would drift by an hour). Checked by
+    ``lib.recurrence`` before anything expands it (issue 14: INTERVAL=0 hung a thread)."""
     try:
-        return rrulestr(text, dtstart=clock.local(starts_at))  # type: ignore[return-value]
-    except (ValueError, TypeError) as exc:
-        raise ValidationError(
-            {"rrule": _("Upprepningsregeln går inte att läsa: %(error)s") % {"error": exc}}
-        ) from None
+        return recurrence.parse(text, clock.local(starts_at))
+    except recurrence.RecurrenceError as exc:
+        raise ValidationError({"rrule": exc.message}) from None
 
 
 def normalise_rrule(text: str) -> str:
-    return text.strip().removeprefix("RRULE:").upper()
+    return recurrence.normalise(text)
 
 
 def occurrences(
@@ -76,20 +67,17 @@ def occurrences(
 ) -> list[dt.datetime]:
     """Start instants (UTC) of a window: ``starts_at`` alone, or the RRULE's occurrences
     strictly after ``after`` (inclusive of DTSTART's day when ``after`` is None), at most
-    ``limit``. A rule without COUNT/UNTIL is cut at the horizon."""
+    ``limit``, through the one bounded expansion (``lib.recurrence.expand``)."""
     if not rrule_text.strip():
         return [starts_at] if after is None or starts_at > after else []
     rule = _parse_rule(rrule_text, starts_at)
-    found: list[dt.datetime] = []
-    current = (
-        rule.after(clock.local(after), inc=False)
-        if after
-        else rule.after(clock.local(starts_at), inc=True)
+    found = recurrence.expand(
+        rule,
+        after=clock.local(after or starts_at),
+        inclusive=after is None,
+        limit=limit,
     )
-    while current is not None and len(found) < limit:
-        found.append(current.astimezone(dt.UTC))
-        current = rule.after(current, inc=False)
-    return found
+    return [start.astimezone(dt.UTC) for start in found]
 
 
 # --- Scheduling -----------------------------------------------------------------------------
@@ -216,8 +204,8 @@ def schedule_planned_outage(
     created = [_materialise(window, start, systems, rules, by=by, now=now) for start in starts]
     first = created[0]
     if short:
-        TimelineEntry.objects.create(
-            outage=first.outage,
+        outage_actions.record_on_timeline(
+            first.outage,
             kind=TimelineEntry.Kind.NOTE,
             text=ngettext(
                 "Kort varsel – regeln är minst %(days)d dag i förväg (%(source)s). "
@@ -227,16 +215,14 @@ def schedule_planned_outage(
                 rules.minimum_notice.days,
             )
             % {"days": rules.minimum_notice.days, "source": rules.source, "reason": reason},
-            data={
-                "short_notice": True,
-                "minimum_notice_days": rules.minimum_notice.days,
-                "notice_given_hours": int((starts[0] - now).total_seconds() // 3600),
-                "rule": rules.source,
-                "rule_source": rules.binding.as_data(),
-                "reason": reason,
-            },
-            actor=by,
-            created_at=now,
+            by=by,
+            at=now,
+            short_notice=True,
+            minimum_notice_days=rules.minimum_notice.days,
+            notice_given_hours=int((starts[0] - now).total_seconds() // 3600),
+            rule=rules.source,
+            rule_source=rules.binding.as_data(),
+            reason=reason,
         )
     record_event(
         "statuspage.planned_scheduled",
@@ -250,6 +236,7 @@ def schedule_planned_outage(
         reminder_hours=[int(lead.total_seconds() // 3600) for lead in rules.reminder_leads],
     )
     notify_planned(first, "planned_announced")
+    outage_actions.announce_planned_outage(first.outage, at=now)
     bump_page_version(organisation)
     return window
 
@@ -264,25 +251,19 @@ def _materialise(
     now: dt.datetime,
 ) -> PlannedOccurrence:
     end = start + (window.ends_at - window.starts_at)
-    outage = Outage.objects.create(
-        organisation=window.organisation,
-        kind=Outage.Kind.PLANNED,
+    outage = outage_actions.schedule_planned_outage(
+        window.organisation,
+        systems=systems,
         title=window.title,
         description=window.impact,
-        started_at=start,
-        planned_end_at=end,
-        created_at=now,
-        created_by=by,
-    )
-    outage.systems.set(systems)
-    TimelineEntry.objects.create(
-        outage=outage,
-        kind=TimelineEntry.Kind.STATUS,
+        starts_at=start,
+        ends_at=end,
+        by=by,
+        at=now,
         text=_("Planerat avbrott schemalagt (%(type)s).")
         % {"type": window.get_outage_type_display()},
-        data={"planned_window": str(window.code), "outage_type": window.outage_type},
-        actor=by,
-        created_at=now,
+        planned_window=str(window.code),
+        outage_type=window.outage_type,
     )
     occurrence = PlannedOccurrence.objects.create(
         window=window, outage=outage, starts_at=start, ends_at=end
@@ -416,8 +397,9 @@ def planned_to_ical(organisation: Organisation, systems: Iterable[System] | None
         if window.rrule:
             lines.append(f"RRULE:{window.rrule}")
         lines += [
-            f"SUMMARY:{_escape(window.title)}",
-            f"DESCRIPTION:{_escape(description)}",
+            # A public feed: identity numbers are masked (lib.identity.redact, issue 14).
+            f"SUMMARY:{_escape(redact(window.title))}",
+            f"DESCRIPTION:{_escape(redact(description))}",
             f"CATEGORIES:{_escape(window.get_outage_type_display())}",
             f"LOCATION:{_escape(names)}",
             "TRANSP:OPAQUE",

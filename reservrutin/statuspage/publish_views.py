@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reservrutin.accounts.access import get_organisation_for_user
+from reservrutin.lib import params
+from reservrutin.lib.identity import redact, redactions
 from reservrutin.outages.models import Outage
 from reservrutin.statuspage import actions, queries
 from reservrutin.statuspage.forms import FinalUpdateForm, NoticeEditForm, NoticeForm
@@ -34,6 +37,20 @@ def _notice(request: HttpRequest, org: str, code: str) -> Notice:
     if notice.status == Notice.Status.DRAFT and not actions.can_see_draft(request.user, notice):
         raise Http404
     return notice
+
+
+def _masked(*texts: str) -> list[tuple[str, str]]:
+    """What the redactor will mask in ``texts`` when they leave the organisation."""
+    return [pair for text in texts for pair in redactions(text or "")]
+
+
+def _masking_key(masked: list[tuple[str, str]]) -> str:
+    """Names what the publisher was warned about: a changed text needs a new warning."""
+    return hashlib.sha256("\n".join(typed for typed, _shown in masked).encode()).hexdigest()[:16]
+
+
+def _masking_confirmed(request: HttpRequest, masked: list[tuple[str, str]]) -> bool:
+    return not masked or request.POST.get("confirm_masking") == _masking_key(masked)
 
 
 def _apply_errors(form: NoticeForm | NoticeEditForm, exc: ValidationError) -> None:
@@ -74,10 +91,9 @@ def notice_list(request: HttpRequest, org: str) -> HttpResponse:
 def notice_new(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, org)
     outage = None
-    if request.GET.get("outage"):
-        outage = Outage.objects.filter(
-            organisation=organisation, code=request.GET["outage"]
-        ).first()
+    code = params.optional_uuid(request.GET, "outage")
+    if code is not None:
+        outage = Outage.objects.filter(organisation=organisation, code=code).first()
     initial = {}
     templates = queries.notice_templates(outage)
     if outage is not None:
@@ -87,10 +103,19 @@ def notice_new(request: HttpRequest, org: str) -> HttpResponse:
             initial.update(title=chosen.title or outage.title, body=chosen.text, severity="outage")
     form = NoticeForm(request.POST or None, organisation=organisation, initial=initial)
     preview = None
+    masked: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if "preview" in request.POST:
-            preview = data
+        masked = _masked(data["title"], data["body"], data["backup_routine"])
+        publishing = "publish" in request.POST
+        if "preview" in request.POST or (publishing and not _masking_confirmed(request, masked)):
+            # The preview shows what will be published: identity numbers masked.
+            preview = {
+                **data,
+                "title": redact(data["title"]),
+                "body": redact(data["body"]),
+                "backup_routine": redact(data["backup_routine"]),
+            }
         else:
             try:
                 notice = actions.create_notice(
@@ -125,6 +150,8 @@ def notice_new(request: HttpRequest, org: str) -> HttpResponse:
             "preview": preview,
             "outage": outage,
             "templates": templates,
+            "masked": masked,
+            "masking_key": _masking_key(masked) if masked else "",
         },
         status=400 if form.errors else 200,
     )
@@ -139,10 +166,13 @@ def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
         request.POST or None,
         initial={"title": notice.title, "body": notice.body, "severity": notice.severity},
     )
+    masked = _masked(notice.title, notice.body, notice.backup_routine)
     if request.method == "POST":
         if not may_publish:
             raise PermissionDenied
         if form.is_valid():
+            masked = _masked(form.cleaned_data["title"], form.cleaned_data["body"])
+        if form.is_valid() and _masking_confirmed(request, masked):
             try:
                 actions.update_notice(notice, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
@@ -150,7 +180,7 @@ def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Driftinformationen är ändrad."))
                 return redirect("statuspage:notice", notice.organisation.key, notice.code)
-    return _detail(request, notice, form=form, may_publish=may_publish)
+    return _detail(request, notice, form=form, may_publish=may_publish, masked=masked)
 
 
 def _detail(
@@ -160,6 +190,7 @@ def _detail(
     form: NoticeEditForm | None = None,
     final_form: FinalUpdateForm | None = None,
     may_publish: bool | None = None,
+    masked: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
     form = form or NoticeEditForm(
         initial={"title": notice.title, "body": notice.body, "severity": notice.severity}
@@ -167,6 +198,8 @@ def _detail(
     final_form = final_form or FinalUpdateForm(initial={"final_update": notice.final_update})
     if may_publish is None:
         may_publish = actions.can_publish(request.user, notice.organisation, notice.systems.all())
+    if masked is None:
+        masked = _masked(notice.title, notice.body, notice.backup_routine)
     return render(
         request,
         "statuspage/notice_detail.html",
@@ -178,6 +211,8 @@ def _detail(
             "may_publish": may_publish,
             "revisions": notice.revisions.all(),
             "broadcast": queries.broadcast_text(notice),
+            "masked": masked,
+            "masking_key": _masking_key(masked) if masked else "",
         },
         status=400 if form.errors or final_form.errors else 200,
     )

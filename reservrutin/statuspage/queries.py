@@ -19,6 +19,7 @@ from django.utils import translation
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, compiled
+from reservrutin.lib.identity import redact
 from reservrutin.outages.models import Outage
 from reservrutin.registry.models import Dependency, System
 from reservrutin.registry.queries import Edge, dependants_by_cause, reachable
@@ -64,6 +65,10 @@ class PublicSystem:
     organisation: Organisation
 
 
+def _redact_values(item: dict[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: redact(v) if isinstance(v, str) and k not in skip else v for k, v in item.items()}
+
+
 @dataclass(slots=True)
 class PublicNotice:
     """A published or ended notice as the public pages show it (a plain row, no model)."""
@@ -84,7 +89,18 @@ class PublicNotice:
     prognosis_at: dt.datetime | None
     #: The last word of an ended notice ("Åtgärdat 14:05. …"), empty while current.
     final_update: str
+    #: The parts the notice speaks of (``Notice.part_states``); empty: whole systems.
+    part_states: list[dict[str, str]]
     systems: list[PublicSystem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # The one place notice texts enter every public renderer (page, widget, Atom, JSON
+        # Feed, API, static mirror): identity numbers are masked here (issue 14).
+        self.title = redact(self.title)
+        self.body = redact(self.body)
+        self.backup_routine = redact(self.backup_routine)
+        self.instructions = [_redact_values(i) for i in self.instructions or []]
+        self.links = [_redact_values(link, skip=("url",)) for link in self.links or []]
 
     @property
     def severity_label(self) -> str:
@@ -102,6 +118,10 @@ class PublicPlanned:
     started_at: dt.datetime
     planned_end_at: dt.datetime | None
     systems: list[PublicSystem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.title = redact(self.title)
+        self.description = redact(self.description or "")
 
 
 @dataclass(slots=True)
@@ -141,6 +161,9 @@ class SystemState:
     #: The days with trouble (day index, oldest first → worst severity that day); most days
     #: have none, so only those are kept.
     bad: dict[int, str] = field(default_factory=dict)
+    #: The system's parts with trouble, from its current notices (SOD-01, "Lifecare HSL:
+    #: Avbrott · LMO-appen: fungerar offline"); empty when the notices name no parts.
+    parts: list[PartState] = field(default_factory=list)
 
     def mark(self, first: int, last: int, severity: str) -> None:
         rank = RANK[severity]
@@ -159,6 +182,39 @@ class SystemState:
         for i, state in sorted(self.bad.items()):
             paths.setdefault(state, []).append(_DAY_PATHS[i])
         return [(state, "".join(parts)) for state, parts in paths.items()]
+
+
+@dataclass(slots=True)
+class PartState:
+    """A system part with trouble as the public pages show it: ``state`` is a severity or
+    ``affected`` (it still works in a limited way; ``note`` says how)."""
+
+    key: str
+    name: str
+    state: str
+    note: str
+
+
+def _mark_parts(states: dict[int, SystemState], current: list[PublicNotice]) -> None:
+    """Each system's parts with trouble from the current notices: a part named by several
+    notices shows the worst; ``down`` in a notice takes that notice's severity."""
+    for notice in current:
+        if not notice.part_states:
+            continue
+        ids = {s.key: s.id for s in notice.systems}
+        for item in notice.part_states:
+            state = states.get(ids.get(item["system"], 0))
+            if state is None:
+                continue
+            shown = notice.severity if item["state"] == "down" else AFFECTED
+            found = next((p for p in state.parts if p.key == item["part"]), None)
+            if found is None:
+                state.parts.append(PartState(item["part"], item["name"], shown, item["note"]))
+            elif RANK[shown] > RANK[found.state]:
+                found.state, found.note = shown, item["note"]
+    for state in states.values():
+        if len(state.parts) > 1:
+            state.parts.sort(key=lambda p: p.name)
 
 
 #: The SVG path of each day's bar (a 1 × 4 rectangle at x = day index).
@@ -200,6 +256,7 @@ _NOTICE_COLUMNS = (
     "outage_id",
     "outage__prognosis_at",
     "final_update",
+    "part_states",
 )
 _PLANNED_COLUMNS = ("id", "code", "title", "description", "started_at", "planned_end_at")
 
@@ -306,7 +363,7 @@ def _planned(org_ids: tuple[int, ...], history_from: dt.datetime) -> QuerySet:
         Outage.objects.real()
         .filter(organisation__in=org_ids, kind=Outage.Kind.PLANNED)
         .filter(Q(planned_end_at__gte=history_from) | Q(planned_end_at__isnull=True))
-        .exclude(status=Outage.Status.CLOSED)
+        .exclude(status__in=[Outage.Status.CLOSED, Outage.Status.CANCELLED])
         .order_by("started_at", "id", "systems__name", "systems__id")
         .values_list(*_PLANNED_COLUMNS, *(f"systems__{c}" for c in _SYSTEM_COLUMNS))
     )
@@ -411,6 +468,7 @@ def status(
         for s in notice.systems:
             if s.id in states:
                 states[s.id].notices.append(notice)
+    _mark_parts(states, current)
 
     planned: dict[int, PublicPlanned] = {}
     for row in compiled.rows(
@@ -522,11 +580,11 @@ def broadcast_text(notice: Notice) -> str:
     """The phone-queue broadcast (lavinmeddelande) derived from a notice, for the telephony
     owner to record (LMN-10, LMN-11): short enough to be read out in about half a minute,
     and pointing callers to the status page rather than reading out details."""
-    body = " ".join(notice.body.split())
+    body = " ".join(redact(notice.body).split())
     if len(body) > BROADCAST_MAX:
         body = body[: BROADCAST_MAX - 1].rsplit(" ", 1)[0] + "…"
     return (
-        f"{notice.organisation.name} informerar: {notice.title.rstrip('.')}. {body} "
+        f"{notice.organisation.name} informerar: {redact(notice.title).rstrip('.')}. {body} "
         "Mer information finns på driftinformationen."
     )
 

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
 from reservrutin.accounts.models import Organisation
-from reservrutin.lib import clock
+from reservrutin.lib import clock, metrics
 from reservrutin.statuspage.queries import page_version
 
 CACHE_SECONDS = 120
@@ -78,6 +78,7 @@ def rendered(
     key = f"statuspage:{variant}:{orgs}:{version}:{minute}"
     hit = cache.get(key)
     if hit is None:
+        metrics.rendered(variant.split(":", 1)[0])
         body, content_type = render()
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         hit = Rendered(body, content_type, etag, changed_at.timestamp() if changed_at else None)

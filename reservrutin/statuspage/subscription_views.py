@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reservrutin.accounts.access import Role, get_organisation_for_user, has_role
 from reservrutin.accounts.models import Organisation, Unit
-from reservrutin.lib import clock
+from reservrutin.lib import clock, params
 from reservrutin.registry.models import System
 from reservrutin.registry.queries import systems_by_unit
 from reservrutin.statuspage import planned, subscriptions
@@ -295,7 +295,7 @@ def subscriber_remove(request: HttpRequest, org: str, code: str) -> HttpResponse
 
 class PlannedForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
-    systems = forms.ModelMultipleChoiceField(
+    systems = params.ModelMultipleChoiceField(
         label=_("System"), queryset=System.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     outage_type = forms.ChoiceField(label=_("Typ"), choices=PlannedWindow.OutageType.choices)

@@ -70,10 +70,12 @@ class SubscribeResult:
 # --- Addresses and tokens -----------------------------------------------------------------
 
 
-def normalise_address(channel: str, address: str) -> str:
+def normalise_address(channel: str, address: str, *, resolve: bool = True) -> str:
     """``address`` in the form we store, or ``ValidationError`` (keyed on ``address``) with
     a message a member of the public understands. URLs are checked against the outbound
-    policy now, so a form pointing at an internal address fails here and nothing is sent."""
+    policy now, so a form pointing at an internal address fails here and nothing is sent;
+    with ``resolve=False`` only their shape is, and the caller runs ``check_url_target``
+    once the attempt is counted (a host name lookup is work an attacker must pay for)."""
     address = address.strip()
     if not address:
         raise ValidationError({"address": _("Fyll i en adress.")})
@@ -98,18 +100,31 @@ def normalise_address(channel: str, address: str) -> str:
             )
         return number
     if channel in (Channel.WEBHOOK, Channel.TEAMS):
-        return _check_url(address)
+        url = _check_url_shape(address)
+        return check_url_target(url) if resolve else url
     raise ValidationError({"channel": _("Välj en kanal.")})
 
 
-def _check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in {"https", "http"} or not parts.hostname:
+def _check_url_shape(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in {"https", "http"} or not parts.hostname:
         raise ValidationError(
             {"address": _("Skriv en fullständig adress som börjar med https://.")}
         )
     if parts.username or parts.password:
         raise ValidationError({"address": _("Adressen får inte innehålla lösenord.")})
+    return url
+
+
+def check_url_target(url: str) -> str:
+    """``url`` if its host resolves to an address the outbound policy allows (DNS: call
+    it outside any transaction, after the attempt has been counted)."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         safehttp.resolve_allowed(parts.hostname, port)
@@ -215,7 +230,6 @@ def _rate_limit(organisation: Organisation, address: str, ip: str | None) -> Sub
     )
 
 
-@transaction.atomic
 def subscribe(
     organisation: Organisation,
     *,
@@ -236,10 +250,41 @@ def subscribe(
     An address that already has the same active subscription gets nothing new, so the form
     does not reveal who subscribes.
     """
-    address = normalise_address(channel, address)
+    address = normalise_address(channel, address, resolve=False)
     triggers = _clean_triggers(triggers)
     system, unit = _clean_scope(organisation, scope, system, unit)
-    attempt = _rate_limit(organisation, address, ip)
+    with transaction.atomic():
+        attempt = _rate_limit(organisation, address, ip)
+    # Only now, with the attempt counted and committed, is the host name looked up, outside
+    # any transaction: a flood of made-up hosts meets the limit first (issue 14).
+    if channel in (Channel.WEBHOOK, Channel.TEAMS):
+        check_url_target(address)
+    return _create_subscription(
+        organisation,
+        channel=channel,
+        address=address,
+        triggers=triggers,
+        scope=scope,
+        system=system,
+        unit=unit,
+        ip=ip,
+        attempt=attempt,
+    )
+
+
+@transaction.atomic
+def _create_subscription(
+    organisation: Organisation,
+    *,
+    channel: str,
+    address: str,
+    triggers: list[str],
+    scope: str,
+    system: System | None,
+    unit: Unit | None,
+    ip: str | None,
+    attempt: SubscribeAttempt,
+) -> SubscribeResult:
     now = clock.now()
     same = Subscription.objects.filter(
         organisation=organisation,

@@ -193,18 +193,31 @@ def _status_url(organisation: Organisation, system: System | None = None) -> str
     return settings.SITE_URL + reverse("statuspage:system", args=[organisation.key, system.key])
 
 
+class TextAtomFeed(feedgenerator.Atom1Feed):
+    """Atom with plain-text summaries: Django writes ``<summary type="html">``, which makes
+    feed readers render markup typed into a notice (issue 14)."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 def atom(organisation: Organisation, *, system_key: str | None = None) -> Rendered:
     system = _system(organisation, system_key)
 
     def render() -> tuple[bytes, str]:
         data = queries.status([organisation], system=system)
         link = _status_url(organisation, system)
-        feed = feedgenerator.Atom1Feed(
+        feed = TextAtomFeed(
             title=f"Driftinfo – {system.name if system else organisation.name}",
             link=link,
             description=f"Driftinformation för {organisation.name}",
             language="sv",
             feed_url=link + "feed.atom",
+            # RFC 4287 4.1.1: a feed without an author in every entry must name one.
+            author_name=organisation.name,
+            author_link=link,
         )
         for notice in _feed_notices(data, system):
             feed.add_item(

@@ -21,6 +21,7 @@ from reservrutin.lib.identity import (
     mask,
     parse_identifier,
     redact,
+    redactions,
 )
 
 TODAY = dt.date(2026, 3, 1)
@@ -241,6 +242,35 @@ def test_it_masks_raw_strings_and_redacts_free_text() -> None:
     assert mask("123") == "****"
     text = "Ring om 19121212-1212 och 701063-2391 på 0920-28 40 00."
     assert redact(text) == "Ring om 19121212-**** och 701063-**** på 0920-28 40 00."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("191212121212", "19121212-****"),
+        ("Patient 19850315 2384 ringde", "Patient 19850315-**** ringde"),
+        ("121212-1212", "121212-****"),
+        ("Reservnummer 20260101-AB12", "Reservnummer 20260101-****"),
+        ("991985123455", "99198512-****"),
+        # Ten bare digits are a phone number unless the check digit says otherwise.
+        ("Ring 0701234567", "Ring 0701234567"),
+        ("Ring 1212121212", "Ring 121212-****"),
+        ("Kl. 10:00-12:00 den 2026-12-01", "Kl. 10:00-12:00 den 2026-12-01"),
+        ("Ordernummer 12345678-1234", "Ordernummer 12345678-1234"),
+        # Our own links and codes stay usable (signed tokens, UUIDs).
+        ("https://x.example/a/19121212-1212/", "https://x.example/a/19121212-1212/"),
+        ("20121212-1234-4234-8234-123456789012", "20121212-1234-4234-8234-123456789012"),
+    ],
+)
+def test_redact_masks_identity_numbers_but_not_phone_numbers_links_or_codes(
+    text: str, expected: str
+) -> None:
+    assert redact(text) == expected
+
+
+def test_redactions_say_what_will_be_masked() -> None:
+    assert redactions("A 19121212-1212, B 0920-28 40 00") == [("19121212-1212", "19121212-****")]
+    assert redactions("") == []
 
 
 # --- Django form field and validator ------------------------------------------------------

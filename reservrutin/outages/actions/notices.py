@@ -1,7 +1,7 @@
 """Driftinfo for an outage: what the public page shows as the outage moves (LMN-02).
 
 ``outages`` does not import ``statuspage``: the notice rows belong to the page registered
-in ``outages.hooks`` (docs/architecture.md, "Hooks"). This module decides *when* and *what*
+registered with the hooks in ``outages.hooks`` (docs/architecture.md, "Layers"). This module decides *when* and *what*
 from the routine; the page decides *how*. Every function here runs inside the caller's
 transaction (the lifecycle action's or the timer worker's), with the outage locked:
 
@@ -23,12 +23,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
+
 from reservrutin.accounts.models import User
 from reservrutin.lib import clock
 from reservrutin.outages import hooks, messaging, routing
 from reservrutin.outages.actions.common import _document, _first_system
 from reservrutin.outages.actions.tasks import _task, complete_task
-from reservrutin.outages.actions.timeline import _entry
+from reservrutin.outages.actions.timeline import write_entry_in_txn
 from reservrutin.outages.models import Outage, Task, TimelineEntry, Timer
 from reservrutin.routines import schema
 
@@ -88,7 +90,7 @@ def publish_notice_text(
     doc = _document(outage)
     active = outage.activations.order_by("-activated_at").first()
     title = without_exercise_mark(title or outage.title)
-    hooks.public_page().publish(
+    hooks.publish_notice.call_all(
         outage,
         hooks.RoutineNotice(
             title=title,
@@ -117,15 +119,17 @@ def record_notice(
     """The outage's timeline entry for its driftinfo (``statuspage`` calls this; nothing
     else writes those entries). When driftinfo is ``published``, a pending publish reminder
     is cancelled, and the "publicera driftinfo" task of a reminder that already fired is
-    done when a person published: somebody has written."""
-    if published:
-        cancel_publish_reminder(outage, at=at)
-        if by is not None:
-            for task in outage.tasks.filter(source_key=PUBLISH_REMINDER, done_at__isnull=True):
-                complete_task(task, by=by)
-    return _entry(
-        outage, TimelineEntry.Kind.NOTICE, exercise_text(outage, text), at=at, by=by, **data
-    )
+    done when a person published: somebody has written. Runs in the caller's transaction
+    if there is one, else in its own (like ``timeline.record_on_timeline``)."""
+    with transaction.atomic():
+        if published:
+            cancel_publish_reminder(outage, at=at)
+            if by is not None:
+                for task in outage.tasks.filter(source_key=PUBLISH_REMINDER, done_at__isnull=True):
+                    complete_task(task, by=by)
+        return write_entry_in_txn(
+            outage, TimelineEntry.Kind.NOTICE, exercise_text(outage, text), at=at, by=by, **data
+        )
 
 
 def cancel_publish_reminder(outage: Outage, *, at: dt.datetime) -> int:
@@ -141,6 +145,11 @@ def cancel_publish_reminder(outage: Outage, *, at: dt.datetime) -> int:
             claimed_until=None,
         )
     )
+
+
+def has_current_notice(outage: Outage) -> bool:
+    """Whether driftinfo about ``outage`` is out now (the status page answers)."""
+    return any(hooks.has_current_notice.call_all(outage))
 
 
 def _publisher_role(doc: schema.Routine | None, scenario: schema.Scenario) -> str:
@@ -165,14 +174,13 @@ def follow_confirmation(
     (compressed in an exercise). A scenario that waits for instructions (LMN-06) starts no
     timers, this one included."""
     public = scenario.public
-    page = hooks.public_page()
-    if page.has_current(outage):
+    if has_current_notice(outage):
         return
     if public.show == "holding_line":
         systems = _systems_text(outage) or without_exercise_mark(outage.title)
         title = public.title or f"Störning i {systems}"
         text = public.text or f"Vi undersöker en störning i {systems}."
-        page.publish(
+        hooks.publish_notice.call_all(
             outage,
             hooks.RoutineNotice(
                 title=without_exercise_mark(title),
@@ -200,9 +208,7 @@ def follow_confirmation(
 
 def publish_reminder_skip_reason(timer: Timer, outage: Outage) -> str | None:
     """Why a due publish reminder must not fire: driftinfo is already out."""
-    if any(REMIND_PUBLISHER in action for action in timer.actions) and (
-        hooks.public_page().has_current(outage)
-    ):
+    if any(REMIND_PUBLISHER in action for action in timer.actions) and (has_current_notice(outage)):
         return "Driftinfo är redan publicerad."
     return None
 
@@ -222,14 +228,14 @@ def remind_publisher(outage: Outage, role_ref: str, *, at: dt.datetime) -> None:
         due="immediately",
     )
     if not role_ref:
-        _entry(
+        write_entry_in_txn(
             outage,
             TimelineEntry.Kind.ESCALATION,
             "Rutinen anger ingen publicerarroll – ingen kunde påminnas om driftinfo.",
             at=at,
         )
         return
-    messaging.notify_role(
+    messaging.notify_role_in_txn(
         outage,
         role_ref,
         text=text,
@@ -247,4 +253,4 @@ def end_public_notices(outage: Outage, *, at: dt.datetime, by: User | None) -> i
     (the page version is bumped). Notices a publisher keeps on purpose stay. A pending
     publish reminder stops. How many notices ended."""
     cancel_publish_reminder(outage, at=at)
-    return hooks.public_page().end_for_outage(outage, at=at, by=by)
+    return sum(hooks.end_outage_notices.call_all(outage, at=at, by=by))

@@ -103,3 +103,13 @@ class DemoTestCase(TestCase):
         if kind:
             entries = entries.filter(kind=kind)
         return [e.text for e in entries]
+
+
+def with_password(username: str) -> User:
+    """A demo person who can sign in with ``reservrutin.test.PASSWORD`` (browser tests)."""
+    from reservrutin.test import PASSWORD
+
+    user = User.objects.get(username=username)
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user

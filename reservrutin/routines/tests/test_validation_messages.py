@@ -234,12 +234,12 @@ def test_missing_fields() -> None:
 def test_unknown_fields_list_the_allowed_ones_and_guess_the_misspelt() -> None:
     assert problems(scenario("stpes: []")) == [
         "t.yaml:11:5: scenarios[0].stpes: okänt fält ”stpes” – menade du ”steps”? Tillåtna "
-        "fält: key, title, scope, recognise, systems, wait_for_instructions, steps, timers, "
+        "fält: key, title, scope, recognise, systems, suggest_when, wait_for_instructions, steps, timers, "
         "staff_instructions, notes, public"
     ]
     assert problems(scenario("steps: [{kind: task, what: x, vem: a}]")) == [
         "t.yaml:11:35: scenarios[0].steps[0].vem: okänt fält ”vem”; tillåtna fält: id, who, "
-        "what, kind, due"
+        "what, kind, due, each, fallback"
     ]
     assert messages.unknown_field("x", None) == "okänt fält ”x”"
 
@@ -408,9 +408,9 @@ def test_dates() -> None:
         (
             "planned_outages:\n  service_windows:\n    - {key: w, title: W, rrule: "
             "'FREQ=SOMETIMES', starts: '10:00', ends: '11:00'}\n",
-            "t.yaml:9:33: planned_outages.service_windows[0].rrule: ”FREQ=SOMETIMES” är ingen "
-            "giltig upprepningsregel (invalid 'FREQ': SOMETIMES); skriv t.ex. "
-            "FREQ=MONTHLY;BYDAY=+2WE",
+            "t.yaml:9:33: planned_outages.service_windows[0].rrule: ”FREQ=SOMETIMES” går inte "
+            "att använda som upprepningsregel: Upprepningen måste vara dag, vecka, månad eller "
+            "år (FREQ=…).",
         ),
         (
             "planned_outages:\n  service_windows:\n    - {key: w, title: W, rrule: "

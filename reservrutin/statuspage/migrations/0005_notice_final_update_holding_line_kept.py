@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statuspage', '0003_remove_subscription_unit_systems'),
+        ('statuspage', '0004_notice_part_states'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,5 +1,5 @@
-"""Who an exercise may reach. Kept apart from ``exercises.py`` (which imports the outage
-engine) so that ``outages.messaging`` can ask without an import cycle."""
+"""Who an exercise may reach: registered with ``outages.hooks.exercise_recipient_allowed``
+in ``ReadinessConfig.ready()``, so ``outages.messaging`` asks without importing readiness."""
 
 from __future__ import annotations
 

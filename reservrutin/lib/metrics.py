@@ -1,0 +1,36 @@
+"""Process counters for Prometheus (prometheus-client), safe with several web processes.
+
+Counters that only a process can know (status page renders, fast-path answers) live here;
+everything the database knows (outbox depth, deliveries, timers, escalations, heartbeats,
+login failures) is read from its tables when ``/metrics`` is scraped
+(``workers/metrics.py``), so it is right whichever process did the work.
+
+With several granian workers, ``reservrutin serve`` sets ``PROMETHEUS_MULTIPROC_DIR``
+before any worker imports this module, and prometheus-client then keeps each process's
+counters in a memory-mapped file that ``/metrics`` adds up (its multiprocess mode).
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+STATUSPAGE_RENDERS = Counter(
+    "reservrutin_statuspage_renders_total",
+    "Public status page bodies rendered (not served from a cache).",
+    ["path"],
+)
+STATUSPAGE_FASTPATH = Counter(
+    "reservrutin_statuspage_fastpath_total",
+    "Public answers given by the WSGI fast path without Django's request cycle.",
+    ["how"],
+)
+
+
+def rendered(path: str) -> None:
+    """Count one fresh render of a public page (``path`` is the page kind, not the URL)."""
+    STATUSPAGE_RENDERS.labels(path=path).inc()
+
+
+def fastpath(how: str) -> None:
+    """Count one fast-path answer: ``kept`` (bytes kept) or ``lean`` (rendered directly)."""
+    STATUSPAGE_FASTPATH.labels(how=how).inc()
