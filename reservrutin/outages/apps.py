@@ -13,3 +13,10 @@ class OutagesConfig(AppConfig):
         from reservrutin.outages.home import sections
 
         home_sections.register(sections)
+
+        # Answer what lower apps ask through their hooks (lib/hooks.py): registry sits
+        # below outages, so its pages get each system's true state through this.
+        from reservrutin.outages.queries import states_now
+        from reservrutin.registry.hooks import system_states
+
+        system_states.register(states_now)

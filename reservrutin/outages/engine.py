@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.outages import messaging, routing
-from reservrutin.outages.actions import lifecycle
+from reservrutin.outages.actions import lifecycle, notices
 from reservrutin.outages.actions.common import _document, _first_system, _fmt
 from reservrutin.outages.actions.notices import publish_notice_text
 from reservrutin.outages.actions.tasks import _task
@@ -325,6 +325,8 @@ def apply_timer_effects_in_txn(
                     system=_first_system(outage),
                     escalate=False,
                 )
+        elif action.remind_publisher is not None:
+            notices.remind_publisher(outage, action.remind_publisher, at=at)
         elif action.create_tasks:
             create_tasks_in_txn(
                 outage, action.create_tasks, source=Task.Source.TIMER, key=timer.key, at=at
@@ -354,6 +356,8 @@ def skip_reason(timer: Timer, outage: Outage, *, at: dt.datetime) -> str | None:
     """Why a due timer must not fire now, or None if it fires."""
     if not outage.is_open:
         return "Störningen är redan åtgärdad."
+    if (reason := notices.publish_reminder_skip_reason(timer, outage)) is not None:
+        return reason
     if (
         timer.condition == Timer.Condition.WITHOUT_PROGNOSIS
         and outage.prognosis_at is not None
@@ -371,6 +375,8 @@ def rearm_timer_in_txn(
     _in_txn("rearm_timer_in_txn")
     if not outage.is_open or outage.prognosis_at is None:
         return None
+    if timer.condition != Timer.Condition.WITHOUT_PROGNOSIS:
+        return None  # skipped for another reason (a publish reminder after driftinfo is out)
     nxt = Timer.objects.create(
         outage=outage,
         key=timer.key,

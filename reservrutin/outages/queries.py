@@ -6,11 +6,13 @@ No state changes here (those are in ``actions``); views call these and render.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reservrutin.accounts.access import has_role, member_organisation_ids, visible_organisations
@@ -19,6 +21,7 @@ from reservrutin.lib import clock
 from reservrutin.outages import routing, scope
 from reservrutin.outages.models import Outage, Task, Timer
 from reservrutin.registry.duty import who_answers
+from reservrutin.registry.hooks import OutageLink, StateNow
 from reservrutin.registry.models import ContactPoint, Role, RoleAssignment, System
 from reservrutin.registry.queries import affected_if_down
 from reservrutin.registry.refs import Ref, RoleRef
@@ -486,6 +489,48 @@ def review(outage: Outage) -> Review:
         undone_tasks=list(outage.tasks.open()),
         activations=list(outage.activations.select_related("by")),
     )
+
+
+def states_now(systems: Iterable[System], at: dt.datetime) -> dict[int, StateNow]:
+    """The true state of ``systems`` for staff, from the outages open at ``at`` (started,
+    not resolved, not an exercise), whatever the public page shows (issue 12). Registered
+    with ``registry.hooks`` for the organisation and system pages."""
+    ids = [s.pk for s in systems]
+    found: dict[int, StateNow] = {}
+    rank = {"outage": 2, "reported": 1, "planned": 1}
+    outages = (
+        Outage.objects.open()
+        .real()
+        .filter(systems__in=ids, started_at__lte=at)
+        .filter(Q(planned_end_at__isnull=True) | Q(planned_end_at__gt=at))
+        .select_related("organisation")
+        .prefetch_related("systems")
+        .distinct()
+        .order_by("started_at")
+    )
+    for outage in outages:
+        if outage.kind == Outage.Kind.PLANNED:
+            level, label = "planned", _("Planerat arbete pågår")
+        elif outage.status == Outage.Status.REPORTED:
+            level, label = "reported", _("Felanmält, inte bekräftat")
+        elif outage.status == Outage.Status.BACKUP_ACTIVE:
+            level, label = "outage", _("Driftstörning – reservrutin gäller")
+        else:
+            level, label = "outage", _("Driftstörning")
+        link = OutageLink(
+            title=outage.title,
+            url=reverse("outages:detail", args=[outage.organisation.key, outage.code]),
+        )
+        for system in outage.systems.all():
+            if system.pk not in ids:
+                continue
+            old = found.get(system.pk)
+            links = [*(old.outages if old else []), link]
+            if old is None or rank[level] > rank[old.level]:
+                found[system.pk] = StateNow(level=level, label=str(label), outages=links)
+            else:
+                found[system.pk] = StateNow(level=old.level, label=old.label, outages=links)
+    return found
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from reservrutin.accounts.models import Organisation, Unit
 from reservrutin.registry.duty import DutyAnswer, who_answers
+from reservrutin.registry.hooks import states_now
 from reservrutin.registry.models import (
     ContactPoint,
     Dependency,
@@ -233,6 +234,10 @@ def organisation_overview(organisation: Organisation, *, at: dt.datetime) -> dic
         .prefetch_related("parts")
         .order_by("kind", "name")
     )
+    systems = list(systems)
+    states = states_now(systems, at)
+    for s in systems:
+        s.state_now = states.get(s.pk)  # type: ignore[attr-defined]
     return {
         "systems": systems,
         "units": organisation.units.select_related("parent")
@@ -267,6 +272,7 @@ def system_overview(
     )
     return {
         "system": system,
+        "state_now": states_now([system], at).get(system.pk),
         "parts": system.parts.order_by("name"),
         "depends_on": system.dependencies.select_related("depends_on").order_by("depends_on__name"),
         "dependants": Dependency.objects.filter(depends_on=system)

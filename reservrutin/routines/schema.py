@@ -327,6 +327,11 @@ class TimerAction(Strict):
     publish_notice: Key | None = None
     notify: Annotated[list[Ref], Field(min_length=1)] | None = None
     create_tasks: Annotated[list[Task], Field(min_length=1)] | None = None
+    #: Remind this publisher role that nobody has published driftinfo (a task and an
+    #: escalation). The engine sets it on the publish reminder a confirmation starts
+    #: (``Scenario.public``, ``outages.actions.notices``); "" when the routine names no
+    #: publisher role (the timeline says nobody could be reminded).
+    remind_publisher: Ref | Literal[""] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> TimerAction:
@@ -360,6 +365,24 @@ class Timer(Strict):
     rearm: Duration | None = None
     description: Text | None = None
     actions: list[TimerAction] = []
+
+
+class PublicOnConfirm(Strict):
+    """What the public status page shows when an outage in the scenario is confirmed
+    (LMN-02: only publishers publish, docs/statuspage.md "The page follows the outage").
+
+    ``publisher_writes`` (the default): nothing until a publisher writes driftinfo; if nobody
+    has within ``publish_within`` of the confirmation, a "publicera driftinfo" task and an
+    escalation go to ``publisher_role`` on duty (the routine's ``owner_role`` if not given).
+    ``holding_line``: an automatic line (``title``, ``text``; by default "Vi undersöker en
+    störning i <system>.") with the systems in ``state``, which a publisher may replace."""
+
+    show: Literal["publisher_writes", "holding_line"] = "publisher_writes"
+    title: ShortText | None = None
+    text: Text | None = None
+    state: Literal["disturbance", "outage"] = "disturbance"
+    publisher_role: Ref | None = None
+    publish_within: Duration = "15min"
 
 
 #: What a reporter answers to a self-check question (``reporting.self_check``, SOD-11).
@@ -415,6 +438,7 @@ class Scenario(Strict):
     timers: list[Timer] = []
     staff_instructions: list[StaffInstruction] = []
     notes: list[Text] = []
+    public: PublicOnConfirm = PublicOnConfirm()
 
 
 class ResolutionRule(Strict):

@@ -430,6 +430,15 @@ class _Checker:
                     ),
                     warning=True,
                 )
+            if s.public.show == "publisher_writes" and (s.public.title or s.public.text):
+                self.problem(
+                    ("scenarios", i, "public"),
+                    _(
+                        "”title” och ”text” visas bara när ”show” är holding_line; med "
+                        "publisher_writes skriver en publicerare driftinfo själv"
+                    ),
+                    warning=True,
+                )
             for j, t in enumerate(s.timers):
                 if not t.actions:
                     self.problem(
@@ -466,6 +475,8 @@ class _Checker:
                 yield ("scenarios", i, "systems", j), "system", key
             for j, instruction in enumerate(s.staff_instructions):
                 yield ("scenarios", i, "staff_instructions", j, "role"), "role", instruction.role
+            if s.public.publisher_role:
+                yield ("scenarios", i, "public", "publisher_role"), "role", s.public.publisher_role
         for path, step in self.steps():
             if step.who:
                 yield (*path, "who"), "role", step.who

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from reservrutin.accounts.access import has_role
 from reservrutin.accounts.models import Membership, Organisation, User
 from reservrutin.lib import clock
-from reservrutin.outages.actions.timeline import record_on_timeline
-from reservrutin.outages.models import Outage, TimelineEntry
+from reservrutin.outages.actions.notices import record_notice, without_exercise_mark
+from reservrutin.outages.hooks import RoutineNotice
+from reservrutin.outages.models import Outage
 from reservrutin.outages.scope import outage_part_states
 from reservrutin.registry.models import System
 from reservrutin.statuspage.fanout import notify_subscribers, publish_event_for
@@ -75,14 +76,17 @@ def _check(user: User, organisation: Organisation, systems: Iterable[System]) ->
         raise PermissionDenied(_("Bara den som får publicera driftinfo för systemet får göra det."))
 
 
-def _timeline(notice: Notice, text: str, *, by: User) -> None:
+def _timeline(notice: Notice, text: str, *, by: User | None, at: dt.datetime | None = None) -> None:
+    """The outage's timeline entry, written by the outages action that owns the timeline."""
     if notice.outage_id:
-        record_on_timeline(
+        record_notice(
             notice.outage,
-            kind=TimelineEntry.Kind.NOTICE,
-            text=text,
-            by=by,
+            text,
+            by=by if by is not None and by.is_authenticated else None,
+            at=at or clock.now(),
+            published=notice.status == Notice.Status.PUBLISHED,
             notice=str(notice.code),
+            template=notice.template_key,
             status=notice.status,
         )
 
@@ -124,7 +128,7 @@ def create_notice(
     notice = Notice.objects.create(
         organisation=organisation,
         outage=outage,
-        title=title.strip(),
+        title=without_exercise_mark(title) if outage and outage.is_exercise else title.strip(),
         body=body.strip(),
         severity=severity,
         backup_routine=backup_routine,
@@ -160,9 +164,24 @@ def _publish(notice: Notice, *, by: User) -> None:
     notice.updated_at = now
     notice.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     _timeline(notice, _("Driftinfo publicerad: %(title)s") % {"title": notice.title}, by=by)
+    _replace_holding_lines(notice, at=now)
     if not notice.is_exercise:
         bump_page_version(notice.organisation)
     notify_subscribers(notice, publish_event_for(notice))
+
+
+def _replace_holding_lines(notice: Notice, *, at: dt.datetime) -> None:
+    """A publisher's driftinfo about an outage replaces the routine's holding line."""
+    if notice.outage_id is None or notice.is_holding_line:
+        return
+    for line in Notice.objects.select_for_update().filter(
+        outage_id=notice.outage_id, status=Notice.Status.PUBLISHED, is_holding_line=True
+    ):
+        line.status = Notice.Status.ENDED
+        line.ended_at = at
+        line.updated_at = at
+        line.final_update = _("Ersatt av ny driftinfo.")
+        line.save(update_fields=["status", "ended_at", "updated_at", "final_update"])
 
 
 @transaction.atomic
@@ -176,6 +195,18 @@ def publish_notice(notice: Notice, *, by: User) -> Notice:
     return notice
 
 
+def _keep_revision(notice: Notice) -> None:
+    NoticeRevision.objects.create(
+        notice=notice,
+        title=notice.title,
+        body=notice.body,
+        severity=notice.severity,
+        final_update=notice.final_update,
+        created_at=notice.updated_at,
+        created_by=notice.published_by or notice.created_by,
+    )
+
+
 @transaction.atomic
 def update_notice(
     notice: Notice, *, by: User, title: str, body: str, severity: str | None = None
@@ -187,19 +218,14 @@ def update_notice(
     _validate(title, body, systems, notice.organisation)
     if notice.status == Notice.Status.ENDED:
         raise ValidationError(_("En avslutad driftinfo kan inte ändras."))
-    NoticeRevision.objects.create(
-        notice=notice,
-        title=notice.title,
-        body=notice.body,
-        severity=notice.severity,
-        created_at=notice.updated_at,
-        created_by=notice.published_by or notice.created_by,
-    )
+    _keep_revision(notice)
     notice.title, notice.body = title.strip(), body.strip()
     if severity:
         notice.severity = severity
     notice.updated_at = clock.now()
-    notice.save(update_fields=["title", "body", "severity", "updated_at"])
+    # Edited by a publisher, the routine's holding line is theirs now.
+    notice.is_holding_line = False
+    notice.save(update_fields=["title", "body", "severity", "updated_at", "is_holding_line"])
     if notice.status == Notice.Status.PUBLISHED:
         _timeline(notice, _("Driftinfo uppdaterad: %(title)s") % {"title": notice.title}, by=by)
         if not notice.is_exercise:
@@ -228,38 +254,30 @@ def end_notice(notice: Notice, *, by: User) -> Notice:
     return notice
 
 
-@transaction.atomic
-def publish_routine_notice(
-    outage: Outage,
-    *,
-    title: str,
-    body: str,
-    by: User | None,
-    at: dt.datetime,
-    template_key: str = "",
-    backup_routine: str = "",
-    instructions: list[dict[str, str]] | None = None,
-    timeline_text: str = "",
-) -> tuple[Notice, TimelineEntry]:
-    """Publish the routine's own notice for an outage (LMN-09, S2-06).
+def publish_routine_notice(outage: Outage, routine_notice: RoutineNotice) -> Notice:
+    """Publish the routine's own notice for an outage (LMN-09, S2-06), or its holding line
+    on confirmation. Runs in the outage action's transaction (``outages.hooks``).
 
     The approved routine is the authority for this text, so a timer may publish it without
     a person; when a person triggered it (activating a backup routine by hand) they are
     recorded as the publisher.
     """
+    by = routine_notice.by
+    at = routine_notice.at
     person = by if by is not None and by.is_authenticated else None
     notice = Notice.objects.create(
         organisation=outage.organisation,
         outage=outage,
-        title=(title or outage.title).strip()[:200],
-        body=body.strip(),
-        severity=Notice.Severity.OUTAGE,
+        title=without_exercise_mark(routine_notice.title or outage.title)[:200],
+        body=routine_notice.body.strip(),
+        severity=routine_notice.severity,
         status=Notice.Status.PUBLISHED,
-        backup_routine=backup_routine,
-        instructions=instructions or [],
+        backup_routine=routine_notice.backup_routine,
+        instructions=routine_notice.instructions,
         part_states=_part_states(outage),
-        template_key=template_key,
+        template_key=routine_notice.template_key,
         is_exercise=outage.is_exercise,
+        is_holding_line=routine_notice.holding_line,
         created_at=at,
         created_by=person,
         published_at=at,
@@ -267,17 +285,114 @@ def publish_routine_notice(
         updated_at=at,
     )
     notice.systems.set(outage.systems.all())
-    entry = record_on_timeline(
+    record_notice(
         outage,
-        kind=TimelineEntry.Kind.NOTICE,
-        text=timeline_text or notice.title,
+        routine_notice.timeline_text or notice.title,
         by=person,
         at=at,
+        published=True,
         notice=str(notice.code),
-        template=template_key,
+        template=routine_notice.template_key,
         status=notice.status,
     )
+    _replace_holding_lines(notice, at=at)
     if not notice.is_exercise:
         bump_page_version(outage.organisation)
     notify_subscribers(notice, publish_event_for(notice))
-    return notice, entry
+    return notice
+
+
+def final_update_text(outage: Outage, prepared: str = "") -> str:
+    """``"Åtgärdat 14:05. Sesam LMN fungerar igen."``; a text the publisher prepared takes
+    the place of the second sentence. The time is when the outage was resolved."""
+    resolved = clock.local(outage.resolved_at or clock.now())
+    today = clock.local(clock.now()).date()
+    when = resolved.strftime("%H:%M" if resolved.date() == today else "%Y-%m-%d %H:%M")
+    names = ", ".join(s.name for s in outage.systems.order_by("name"))
+    rest = prepared.strip() or (f"{names} fungerar igen." if names else "")
+    return f"Åtgärdat {when}. {rest}".strip()
+
+
+def end_outage_notices(outage: Outage, *, at: dt.datetime, by: User | None) -> int:
+    """End ``outage``'s current notices as it is resolved or closed (``outages.hooks``):
+    each gets its final update, subscribers hear "Åtgärdat", the page version is bumped
+    once. Notices a publisher keeps (``kept_at``) stay. Runs in the outage action's
+    transaction; how many ended."""
+    person = by if by is not None and by.is_authenticated else None
+    ended = 0
+    public = False
+    for notice in Notice.objects.select_for_update().filter(
+        outage=outage, status=Notice.Status.PUBLISHED, kept_at__isnull=True
+    ):
+        notice.final_update = final_update_text(outage, notice.final_update)
+        notice.status = Notice.Status.ENDED
+        notice.ended_at = at
+        notice.ended_by = person
+        notice.updated_at = at
+        notice.save(update_fields=["final_update", "status", "ended_at", "ended_by", "updated_at"])
+        _timeline(
+            notice,
+            _("Driftinfo avslutad: %(title)s – %(final)s")
+            % {"title": notice.title, "final": notice.final_update},
+            by=person,
+            at=at,
+        )
+        notify_subscribers(notice, "resolved")
+        ended += 1
+        public = public or not notice.is_exercise
+    if public:
+        bump_page_version(outage.organisation)
+    return ended
+
+
+@transaction.atomic
+def set_final_update(notice: Notice, *, by: User, text: str) -> Notice:
+    """Write the final update before the outage is resolved (it is used then, after
+    "Åtgärdat" and the time) or edit it after the notice ended. The previous wording is
+    kept as a revision."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    _check(by, notice.organisation, notice.systems.all())
+    text = text.strip()
+    if not text:
+        raise ValidationError({"final_update": _("Skriv slutbeskedet.")})
+    if notice.status == Notice.Status.DRAFT:
+        raise ValidationError(_("Ett utkast har inget slutbesked."))
+    _keep_revision(notice)
+    notice.final_update = text
+    notice.updated_at = clock.now()
+    notice.save(update_fields=["final_update", "updated_at"])
+    if notice.status == Notice.Status.ENDED:
+        _timeline(
+            notice, _("Slutbeskedet ändrat: %(text)s") % {"text": text}, by=by, at=notice.updated_at
+        )
+        if not notice.is_exercise:
+            bump_page_version(notice.organisation)
+    return notice
+
+
+@transaction.atomic
+def keep_notice(notice: Notice, *, by: User, keep: bool = True) -> Notice:
+    """Keep a published notice after its outage is resolved (it then stays until a
+    publisher ends it), or stop keeping it. Only for notices about an outage."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    _check(by, notice.organisation, notice.systems.all())
+    if notice.outage_id is None:
+        raise ValidationError(_("Bara driftinfo om en störning kan behållas efter störningen."))
+    if notice.status != Notice.Status.PUBLISHED:
+        raise ValidationError(_("Bara en publicerad driftinfo kan behållas."))
+    now = clock.now()
+    notice.kept_at = now if keep else None
+    notice.kept_by = by if keep else None
+    notice.save(update_fields=["kept_at", "kept_by"])
+    _timeline(
+        notice,
+        (
+            _("Driftinfo behålls efter störningen: %(title)s")
+            if keep
+            else _("Driftinfo behålls inte längre efter störningen: %(title)s")
+        )
+        % {"title": notice.title},
+        by=by,
+        at=now,
+    )
+    return notice

@@ -61,6 +61,7 @@ def status_document(organisation: Organisation, data: dict[str, Any]) -> dict[st
                 "published_at": _iso(n.published_at),
                 "updated_at": _iso(n.updated_at),
                 "ended_at": _iso(n.ended_at),
+                "final_update": n.final_update or None,
                 "prognosis_at": _iso(n.prognosis_at),
                 "backup_routine": n.backup_routine or None,
                 "instructions": n.instructions,
@@ -166,6 +167,10 @@ def openapi() -> dict[str, Any]:
             "published_at": _TIME,
             "updated_at": _TIME,
             "ended_at": _TIME,
+            "final_update": {
+                "type": ["string", "null"],
+                "description": "The last word of an ended notice: Åtgärdat, the time, what now.",
+            },
             "prognosis_at": _TIME,
             "backup_routine": {"type": ["string", "null"]},
             "instructions": {

@@ -362,7 +362,9 @@ def notify_subscribers(notice: Notice, event: str) -> int:
     version = notice.revisions.count()
     label = EVENT_LABELS.get(event, event)
     subject = f"{label}: {notice.title}"
-    text = notice.body
+    # "Åtgärdat": the final update is the news; the body says what it was about.
+    resolved = event == Trigger.RESOLVED and notice.final_update
+    text = f"{notice.final_update}\n\n{notice.body}" if resolved else notice.body
     page = status_url(organisation)
     context = {
         "templates": "emails/notice",
@@ -389,6 +391,7 @@ def notify_subscribers(notice: Notice, event: str) -> int:
             "published_at": _iso(notice.published_at),
             "updated_at": _iso(notice.updated_at),
             "ended_at": _iso(notice.ended_at),
+            "final_update": notice.final_update or None,
         },
         "status_url": page,
         "exercise": notice.is_exercise,

@@ -37,3 +37,15 @@ class NoticeEditForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     severity = forms.ChoiceField(label=_("Allvarlighet"), choices=Notice.Severity.choices)
+
+
+class FinalUpdateForm(forms.Form):
+    final_update = forms.CharField(
+        label=_("Slutbesked"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "Visas när störningen är åtgärdad, efter ”Åtgärdat” och klockslaget. Skriv gärna "
+            "vad man ska göra nu, t.ex. efterregistrera."
+        ),
+    )

@@ -395,7 +395,7 @@ def upcoming(planned: list[PublicPlanned], dates: Dates, w: dict[str, Markup]) -
     return _list_section("planned", w["planned"], items)
 
 
-_PAST = fragment('<li id="n-{code}">{published}–{ended}: {title}</li>\n')
+_PAST = fragment('<li id="n-{code}">{published}–{ended}: {title}{final}</li>\n')
 
 
 def past(notices: list[PublicNotice], dates: Dates, w: dict[str, Markup]) -> Markup:
@@ -407,6 +407,7 @@ def past(notices: list[PublicNotice], dates: Dates, w: dict[str, Markup]) -> Mar
                 published=dates.day_short_month(n.published_at),
                 ended=dates.day_short_month_time(n.ended_at) if n.ended_at else "",
                 title=n.title,
+                final=concat((" – ", n.final_update)) if n.final_update else "",
             )
         )
     return _list_section("history", w["past"], items)

@@ -88,6 +88,18 @@ class Notice(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    #: The last word when the notice ends ("Åtgärdat 14:05. Sesam LMN fungerar igen."): a
+    #: publisher may write it before the outage is resolved and edit it after.
+    final_update = models.TextField(_("slutbesked"), blank=True)
+    #: The routine's automatic line on confirmation ("Vi undersöker en störning i …"); a
+    #: publisher's own driftinfo for the outage replaces it.
+    is_holding_line = models.BooleanField(_("automatisk driftinfo"), default=False)
+    #: Set when a publisher keeps the notice on purpose after its outage is resolved
+    #: (otherwise resolving the outage ends it).
+    kept_at = models.DateTimeField(_("behålls sedan"), null=True, blank=True)
+    kept_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = NoticeQuerySet.as_manager()
 
@@ -112,6 +124,7 @@ class NoticeRevision(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField()
     severity = models.CharField(max_length=20, choices=Notice.Severity.choices)
+    final_update = models.TextField(blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

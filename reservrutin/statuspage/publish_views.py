@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from reservrutin.lib import params
 from reservrutin.lib.identity import redact, redactions
 from reservrutin.outages.models import Outage
 from reservrutin.statuspage import actions, queries
-from reservrutin.statuspage.forms import NoticeEditForm, NoticeForm
+from reservrutin.statuspage.forms import FinalUpdateForm, NoticeEditForm, NoticeForm
 from reservrutin.statuspage.models import Notice
 
 
@@ -179,6 +180,26 @@ def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Driftinformationen är ändrad."))
                 return redirect("statuspage:notice", notice.organisation.key, notice.code)
+    return _detail(request, notice, form=form, may_publish=may_publish, masked=masked)
+
+
+def _detail(
+    request: HttpRequest,
+    notice: Notice,
+    *,
+    form: NoticeEditForm | None = None,
+    final_form: FinalUpdateForm | None = None,
+    may_publish: bool | None = None,
+    masked: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
+    form = form or NoticeEditForm(
+        initial={"title": notice.title, "body": notice.body, "severity": notice.severity}
+    )
+    final_form = final_form or FinalUpdateForm(initial={"final_update": notice.final_update})
+    if may_publish is None:
+        may_publish = actions.can_publish(request.user, notice.organisation, notice.systems.all())
+    if masked is None:
+        masked = _masked(notice.title, notice.body, notice.backup_routine)
     return render(
         request,
         "statuspage/notice_detail.html",
@@ -186,37 +207,85 @@ def notice_detail(request: HttpRequest, org: str, code: str) -> HttpResponse:
             "organisation": notice.organisation,
             "notice": notice,
             "form": form,
+            "final_form": final_form,
             "may_publish": may_publish,
             "revisions": notice.revisions.all(),
             "broadcast": queries.broadcast_text(notice),
             "masked": masked,
             "masking_key": _masking_key(masked) if masked else "",
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or final_form.errors else 200,
     )
+
+
+def _act(
+    request: HttpRequest, notice: Notice, change: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run ``change`` (an action); its refusal or ``done`` as a message on the notice page."""
+    try:
+        change()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("statuspage:notice", notice.organisation.key, notice.code)
 
 
 @login_required
 @require_POST
 def notice_publish(request: HttpRequest, org: str, code: str) -> HttpResponse:
     notice = _notice(request, org, code)
-    try:
-        actions.publish_notice(notice, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Driftinformationen är publicerad."))
-    return redirect("statuspage:notice", notice.organisation.key, notice.code)
+    return _act(
+        request,
+        notice,
+        lambda: actions.publish_notice(notice, by=request.user),
+        _("Driftinformationen är publicerad."),
+    )
 
 
 @login_required
 @require_POST
 def notice_end(request: HttpRequest, org: str, code: str) -> HttpResponse:
     notice = _notice(request, org, code)
-    try:
-        actions.end_notice(notice, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Driftinformationen är avslutad och flyttad till historiken."))
-    return redirect("statuspage:notice", notice.organisation.key, notice.code)
+    return _act(
+        request,
+        notice,
+        lambda: actions.end_notice(notice, by=request.user),
+        _("Driftinformationen är avslutad och flyttad till historiken."),
+    )
+
+
+@login_required
+@require_POST
+def notice_final_update(request: HttpRequest, org: str, code: str) -> HttpResponse:
+    """Write the final update before the outage is resolved, or edit it after. A refused
+    text is shown again in the form, with the reason."""
+    notice = _notice(request, org, code)
+    form = FinalUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_final_update(
+                notice, by=request.user, text=form.cleaned_data["final_update"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Slutbeskedet är sparat."))
+            return redirect("statuspage:notice", notice.organisation.key, notice.code)
+    return _detail(request, notice, final_form=form)
+
+
+@login_required
+@require_POST
+def notice_keep(request: HttpRequest, org: str, code: str) -> HttpResponse:
+    """Keep the notice after its outage is resolved (``keep=0``: stop keeping it)."""
+    notice = _notice(request, org, code)
+    keep = request.POST.get("keep", "1") != "0"
+    return _act(
+        request,
+        notice,
+        lambda: actions.keep_notice(notice, by=request.user, keep=keep),
+        _("Driftinformationen behålls när störningen är åtgärdad.")
+        if keep
+        else _("Driftinformationen avslutas när störningen är åtgärdad."),
+    )

@@ -87,6 +87,8 @@ class PublicNotice:
     links: list[dict[str, str]]
     outage_id: int | None
     prognosis_at: dt.datetime | None
+    #: The last word of an ended notice ("Åtgärdat 14:05. …"), empty while current.
+    final_update: str
     #: The parts the notice speaks of (``Notice.part_states``); empty: whole systems.
     part_states: list[dict[str, str]]
     systems: list[PublicSystem] = field(default_factory=list)
@@ -253,6 +255,7 @@ _NOTICE_COLUMNS = (
     "links",
     "outage_id",
     "outage__prognosis_at",
+    "final_update",
     "part_states",
 )
 _PLANNED_COLUMNS = ("id", "code", "title", "description", "started_at", "planned_end_at")

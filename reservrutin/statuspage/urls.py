@@ -18,6 +18,16 @@ urlpatterns = [
         "org/<slug:org>/driftinfo/<uuid:code>/avsluta/", publish_views.notice_end, name="notice_end"
     ),
     path("status/", index_views.index_view, name="index"),
+    path(
+        "org/<slug:org>/driftinfo/<uuid:code>/slutbesked/",
+        publish_views.notice_final_update,
+        name="notice_final_update",
+    ),
+    path(
+        "org/<slug:org>/driftinfo/<uuid:code>/behall/",
+        publish_views.notice_keep,
+        name="notice_keep",
+    ),
     path("status/<slug:org>/", views.page_view, name="page"),
     path("status/<slug:org>/en/", views.page_view, {"lang": "en"}, name="page_en"),
     path("status/<slug:org>/samlad/", views.combined_view, name="combined"),

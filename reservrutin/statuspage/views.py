@@ -253,7 +253,7 @@ def atom(organisation: Organisation, *, system_key: str | None = None) -> Render
             feed.add_item(
                 title=_xml(f"{notice.severity_label}: {notice.title}"),
                 link=f"{link}#n-{notice.code}",
-                description=_xml(notice.body),
+                description=_xml(_feed_text(notice)),
                 unique_id=f"urn:uuid:{notice.code}",
                 pubdate=notice.published_at,
                 updateddate=notice.updated_at,
@@ -282,7 +282,7 @@ def json_feed(organisation: Organisation, *, system_key: str | None = None) -> R
                     "id": str(n.code),
                     "url": f"{link}#n-{n.code}",
                     "title": n.title,
-                    "content_text": n.body,
+                    "content_text": _feed_text(n),
                     "date_published": n.published_at.isoformat(),
                     "date_modified": n.updated_at.isoformat(),
                     "tags": [s.key for s in n.systems],
@@ -290,6 +290,7 @@ def json_feed(organisation: Organisation, *, system_key: str | None = None) -> R
                         "severity": n.severity,
                         "status": n.status,
                         "ended_at": n.ended_at.isoformat() if n.ended_at else None,
+                        "final_update": n.final_update or None,
                     },
                 }
                 for n in _feed_notices(data, system)
@@ -331,6 +332,11 @@ def ical(organisation: Organisation, *, system_key: str | None = None) -> Render
 
 def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode()
+
+
+def _feed_text(notice: queries.PublicNotice) -> str:
+    """An ended notice's final update comes first: it is the news."""
+    return f"{notice.final_update}\n\n{notice.body}" if notice.final_update else notice.body
 
 
 def _feed_notices(data: dict[str, Any], system: System | None) -> list[Notice]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from reservrutin.accounts.models import User
 from reservrutin.lib import clock
 from reservrutin.outages import engine, messaging, routing, states
+from reservrutin.outages.actions import notices
 from reservrutin.outages.actions.common import (
     OutageError,
     _document,
@@ -139,6 +140,7 @@ def _start_scenario_in_txn(
     engine.run_steps_in_txn(
         outage, doc, chosen.steps, source=Task.Source.STEP, prefix=chosen.key, at=at
     )
+    notices.follow_confirmation(outage, doc, chosen, at=at, by=by)
     if chosen.wait_for_instructions:
         return
     for item in chosen.timers:
@@ -384,6 +386,7 @@ def resolve_outage(outage: Outage, *, at: dt.datetime, by: User | None) -> Outag
             update_fields=("resolved_at",),
             resolved_at=at.isoformat(),
         )
+        notices.end_public_notices(outage, at=now, by=by)
     return outage
 
 
@@ -446,4 +449,5 @@ def close_outage(outage: Outage, *, by: User | None) -> Outage:
             text="Driftstörningen avslutades."
             + (f" {undone} uppgift(er) var inte klara." if undone else ""),
         )
+        notices.end_public_notices(outage, at=now, by=by)
     return outage

@@ -48,6 +48,8 @@ scenarios:
         who: enhetschef
         what: Ta fram driftstoppspärmen.
         due: same_day
+    public:
+      show: holding_line
     timers:
       - key: papper-4h
         after: 4h

@@ -5,9 +5,10 @@ from __future__ import annotations
 from reservrutin.outages.actions import confirm_outage, set_prognosis
 from reservrutin.outages.models import Activation, Outage, Task
 from reservrutin.outages.tests.helpers import DemoTestCase, at, local
+from reservrutin.outages.tests.public_helpers import ClosingClearsPublicPage
 
 
-class LifecareSpTest(DemoTestCase):
+class LifecareSpTest(ClosingClearsPublicPage, DemoTestCase):
     def test_it_sp_03_applies_the_discharge_routine_after_three_hours_not_before(self) -> None:
         peter = self.user("peter.wiklund")
         with at(8):
@@ -31,4 +32,14 @@ class LifecareSpTest(DemoTestCase):
             Task.objects.filter(
                 outage=outage, role_key="slutenvard", instruction__contains="utskrivningsklar"
             ).exists()
+        )
+
+    def test_closing_the_outage_clears_the_public_page(self) -> None:
+        """Issue 12: status page, API, Atom, JSON feed and mirror after closing."""
+        self.assert_closing_clears_public_page(
+            "region-norrbotten",
+            ["lifecare-sp"],
+            "lifecare-sp-ur-drift",
+            reporter="peter.wiklund",
+            publisher="peter.wiklund",
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from reservrutin.outages.models import Activation, Escalation, Outage, Task, TimelineEntry, Timer
 from reservrutin.outages.tests.helpers import DemoTestCase, at, local
+from reservrutin.outages.tests.public_helpers import ClosingClearsPublicPage
 from reservrutin.registry.models import RoleAssignment
 
 
-class SesamLmnTest(DemoTestCase):
+class SesamLmnTest(ClosingClearsPublicPage, DemoTestCase):
     def setUp(self) -> None:
         # The system owner is on leave: nobody holds the role today (LMN-07's "not on duty").
         RoleAssignment.objects.filter(
@@ -72,9 +73,11 @@ class SesamLmnTest(DemoTestCase):
         activation = Activation.objects.get(outage=outage)
         self.assertEqual(activation.backup_key, "akuta-forskrivningar")
         self.assertEqual(activation.timer, timer)
+        # The holding line went out at confirmation (LMN-02); the routine's notice at 13:00.
         notices = self.texts(outage, TimelineEntry.Kind.NOTICE)
-        self.assertEqual(len(notices), 1, notices)
-        self.assertIn("kontakta Kundservice", notices[0])
+        self.assertEqual(len(notices), 2, notices)
+        self.assertIn("Vi undersöker en störning i Sesam LMN", notices[0])
+        self.assertIn("kontakta Kundservice", notices[1])
         self.assertTrue(
             Task.objects.filter(
                 outage=outage, instruction__contains="akuta förskrivningar"
@@ -98,8 +101,11 @@ class SesamLmnTest(DemoTestCase):
             self.run_worker()
             cache.clear()
             page = self.client.get("/status/region-skane/").content.decode()
-        notice = Notice.objects.get(outage=outage)
+        notice = Notice.objects.get(outage=outage, template_key="reservrutin-galler")
         self.assertEqual(notice.status, Notice.Status.PUBLISHED)
+        # The routine's notice replaced the holding line published at confirmation.
+        line = Notice.objects.get(outage=outage, is_holding_line=True)
+        self.assertEqual(line.status, Notice.Status.ENDED)
         self.assertIn("kontakta Kundservice", notice.body)
         self.assertEqual(notice.backup_routine, "Reservrutin för akuta förskrivningar")
         self.assertIn("kontakta Kundservice", page)
@@ -129,3 +135,13 @@ class SesamLmnTest(DemoTestCase):
         outage.refresh_from_db()
         self.assertEqual(outage.status, Outage.Status.CONFIRMED)
         self.assertFalse(Activation.objects.exists())
+
+    def test_closing_the_outage_clears_the_public_page(self) -> None:
+        """Issue 12: status page, API, Atom, JSON feed and mirror after closing."""
+        self.assert_closing_clears_public_page(
+            "region-skane",
+            ["sesam-lmn"],
+            "server-oatkomlig",
+            reporter="sara.holm",
+            publisher="eva.lind",
+        )

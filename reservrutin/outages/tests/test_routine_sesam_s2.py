@@ -9,9 +9,10 @@ from reservrutin.outages import messaging
 from reservrutin.outages.actions import acknowledge_escalation, confirm_outage
 from reservrutin.outages.models import Activation, Escalation, Outage, Task, TimelineEntry
 from reservrutin.outages.tests.helpers import DemoTestCase, at
+from reservrutin.outages.tests.public_helpers import ClosingClearsPublicPage
 
 
-class SesamS2Test(DemoTestCase):
+class SesamS2Test(ClosingClearsPublicPage, DemoTestCase):
     def start(self) -> Outage:
         karin = self.user("karin.dahl")
         with at(9):
@@ -101,9 +102,22 @@ class SesamS2Test(DemoTestCase):
             outage.time_factor = 4
             outage.save(update_fields=["is_exercise", "time_factor"])
             confirm_outage(outage, by=karin, scenario_key="server-oatkomlig")
-        timer = outage.timers.get()
+        timer = outage.timers.exclude(key="publicera-driftinfo").get()
         self.assertEqual(timer.due_at - outage.started_at, dt.timedelta(hours=1))
+        # The publish reminder is compressed too: 15 min / 4 (issue 12).
+        reminder = outage.timers.get(key="publicera-driftinfo")
+        self.assertEqual(reminder.due_at - outage.started_at, dt.timedelta(minutes=15) / 4)
         # (The "new report" message went out before the outage was made an exercise.)
         messages = [m for m in self.messages_to("eva.lind@example.org") if ":esc:" in m.dedupe_key]
         self.assertTrue(messages)
         self.assertTrue(all(m.is_exercise and m.subject.startswith("ÖVNING") for m in messages))
+
+    def test_closing_the_outage_clears_the_public_page(self) -> None:
+        """Issue 12: status page, API, Atom, JSON feed and mirror after closing."""
+        self.assert_closing_clears_public_page(
+            "region-skane",
+            ["sesam-s2"],
+            "server-oatkomlig",
+            reporter="karin.dahl",
+            publisher="eva.lind",
+        )

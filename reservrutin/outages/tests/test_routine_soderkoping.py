@@ -6,9 +6,10 @@ from __future__ import annotations
 from reservrutin.outages.actions import OutageError
 from reservrutin.outages.queries import affected_systems, reporting_guide
 from reservrutin.outages.tests.helpers import DemoTestCase, local
+from reservrutin.outages.tests.public_helpers import ClosingClearsPublicPage
 
 
-class SoderkopingTest(DemoTestCase):
+class SoderkopingTest(ClosingClearsPublicPage, DemoTestCase):
     def test_it_sod_12_office_hours_point_to_the_administrators_first(self) -> None:
         org = self.org("soderkoping")
         guide = reporting_guide(org, [self.system("soderkoping", "lifecare")], local(10))
@@ -80,3 +81,13 @@ class SoderkopingTest(DemoTestCase):
         from reservrutin.outages.tests.helpers import at
 
         return at(10)
+
+    def test_closing_the_outage_clears_the_public_page(self) -> None:
+        """Issue 12: status page, API, Atom, JSON feed and mirror after closing."""
+        self.assert_closing_clears_public_page(
+            "soderkoping",
+            ["lifecare"],
+            "oplanerat-avbrott",
+            reporter="nora.karlsson",
+            publisher="marie.svensson",
+        )

@@ -6,9 +6,10 @@ from reservrutin.outages.actions import confirm_outage, resolve_outage
 from reservrutin.outages.models import Outage, Task
 from reservrutin.outages.queries import reporting_guide
 from reservrutin.outages.tests.helpers import DemoTestCase, at, local
+from reservrutin.outages.tests.public_helpers import ClosingClearsPublicPage
 
 
-class TreservaTesTest(DemoTestCase):
+class TreservaTesTest(ClosingClearsPublicPage, DemoTestCase):
     def test_it_points_tes_07_after_hours_reports_to_the_on_call_number(self) -> None:
         org, tes = self.org("linkoping"), [self.system("linkoping", "tes")]
         evening = reporting_guide(org, tes, local(19))
@@ -56,3 +57,13 @@ class TreservaTesTest(DemoTestCase):
             outage.tasks.filter(source=Task.Source.RESOLUTION).values_list("role_key", flat=True)
         )
         self.assertEqual(roles, {"forvaltningarna"})
+
+    def test_closing_the_outage_clears_the_public_page(self) -> None:
+        """Issue 12: status page, API, Atom, JSON feed and mirror after closing."""
+        self.assert_closing_clears_public_page(
+            "linkoping",
+            ["tes"],
+            "oplanerat-driftstopp-tes",
+            reporter="jonas.strom",
+            publisher="mikael.sund",
+        )

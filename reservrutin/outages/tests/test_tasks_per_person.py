@@ -142,7 +142,7 @@ class TasksPerPersonOnDutyTest(DemoTestCase):
     ("everyone on duty at a unit must be told"); nobody holding the role → one role task."""
 
     def _run(self, hour: int, who: str = "medarbetare") -> list[Task]:
-        from reservrutin.outages.engine import run_steps
+        from reservrutin.outages.engine import run_steps_in_txn
         from reservrutin.routines import schema
 
         step = schema.TaskStep.model_validate(
@@ -151,7 +151,9 @@ class TasksPerPersonOnDutyTest(DemoTestCase):
         with at(7):
             outage = self.report("linkoping", ["tes"], by=self.user("jonas.strom")).outage
         with at(hour):
-            run_steps(outage, None, [step], source=Task.Source.STEP, prefix="t", at=local(hour))
+            run_steps_in_txn(
+                outage, None, [step], source=Task.Source.STEP, prefix="t", at=local(hour)
+            )
         return list(outage.tasks.filter(source_key="t:las"))
 
     def test_it_gives_a_task_to_each_holder_on_duty_now(self) -> None:

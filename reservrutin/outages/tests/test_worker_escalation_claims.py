@@ -48,7 +48,7 @@ class EscalationClaimTest(BaseTestCase):
     def test_a_worker_killed_mid_escalation_leaves_it_due_at_once(self) -> None:
         with at(10):
             with (
-                mock.patch("reservrutin.outages.actions.escalate_group", side_effect=Killed),
+                mock.patch("reservrutin.outages.actions.escalate_group_in_txn", side_effect=Killed),
                 self.assertRaises(Killed),
             ):
                 worker.escalate_one()
@@ -64,7 +64,8 @@ class EscalationClaimTest(BaseTestCase):
         with (
             at(10),
             mock.patch(
-                "reservrutin.outages.actions.escalate_group", side_effect=RuntimeError("no role")
+                "reservrutin.outages.actions.escalate_group_in_txn",
+                side_effect=RuntimeError("no role"),
             ),
         ):
             with self.assertRaises(RuntimeError), self.assertLogs("reservrutin.outages.worker"):

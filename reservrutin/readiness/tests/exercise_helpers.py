@@ -21,6 +21,8 @@ scenarios:
   - key: nere
     title: System A nere för alla
     scope: system_unreachable_for_all
+    # The routine's holding line, so no publish reminder competes with the timer below.
+    public: {show: holding_line}
     steps:
       - kind: notify
         what: Meddela enhetschefen att System A är nere.

@@ -142,7 +142,7 @@ class RoutineUploadTestCase(BaseTestCase):
                 "scenarios[0].stpes",
                 "okänt fält ”stpes” – menade du ”steps”? Tillåtna fält: key, title, scope, "
                 "recognise, systems, suggest_when, wait_for_instructions, steps, timers, staff_instructions, "
-                "notes",
+                "notes, public",
             ),
         ]:
             with self.subTest(path=path):

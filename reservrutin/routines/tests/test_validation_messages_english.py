@@ -32,7 +32,7 @@ def test_the_same_file_reads_in_swedish_and_in_english() -> None:
         "texten ”ja”",
         "t.yaml:11:5: scenarios[0].stpes: okänt fält ”stpes” – menade du ”steps”? Tillåtna "
         "fält: key, title, scope, recognise, systems, suggest_when, wait_for_instructions, steps, timers, "
-        "staff_instructions, notes",
+        "staff_instructions, notes, public",
     ]
     assert messages_in("en") == [
         "t.yaml:5:10: version: should be text, but is a number (1.0); put quotes around the value",
@@ -44,7 +44,7 @@ def test_the_same_file_reads_in_swedish_and_in_english() -> None:
         "text “ja”",
         "t.yaml:11:5: scenarios[0].stpes: unknown field “stpes” – did you mean “steps”? "
         "Allowed fields: key, title, scope, recognise, systems, suggest_when, wait_for_instructions, steps, "
-        "timers, staff_instructions, notes",
+        "timers, staff_instructions, notes, public",
     ]
 
 
