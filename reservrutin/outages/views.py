@@ -21,6 +21,7 @@ from reservrutin.accounts.access import visible_organisations
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, params
 from reservrutin.lib.csvexport import csv_response
+from reservrutin.lib.pdf import html_to_pdf
 from reservrutin.outages import actions, forms, queries, routing
 from reservrutin.outages.models import Outage, Report, Task
 
@@ -344,11 +345,9 @@ def review(request: HttpRequest, org: str, code: Any) -> HttpResponse:
 def review_pdf(request: HttpRequest, org: str, code: Any) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    from weasyprint import HTML
-
     context = _review_context(request, org, code)
     html = render_to_string("outages/outage_review_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="uppfoljning-{context["outage"].code}.pdf"'
     return response

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from reservrutin.accounts.models import Unit, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
+from reservrutin.lib.pdf import html_to_pdf
 from reservrutin.readiness.models import Binder, BinderPrint, ReadinessItem
 from reservrutin.registry.models import ContactPoint
 from reservrutin.registry.queries import directory
@@ -187,9 +188,6 @@ def binder_status(unit: Unit) -> BinderStatus:
 
 def render_binder_pdf(unit: Unit, binder: Binder, *, at: dt.datetime | None = None) -> bytes:
     """The binder as PDF bytes (WeasyPrint), dated and with its version on every page."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     from reservrutin.routines.pdf import css_string
 
     at = at or clock.now()
@@ -230,5 +228,4 @@ def render_binder_pdf(unit: Unit, binder: Binder, *, at: dt.datetime | None = No
             "directory": directory(unit.organisation, at=at),
         },
     )
-    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher, base_url="/").write_pdf()
+    return html_to_pdf(html)

@@ -22,6 +22,7 @@ from reservrutin.accounts.access import has_role
 from reservrutin.accounts.models import Membership, Organisation, Unit, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
+from reservrutin.lib.pdf import html_to_pdf
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.outages import actions as outage_actions
 from reservrutin.outages.models import Outage, Task, TimelineEntry, Timer
@@ -271,8 +272,6 @@ def people_choices(organisation: Organisation) -> list[tuple[str, str]]:
 def render_report_pdf(report: Report) -> bytes:
     """The after-action report as PDF bytes (WeasyPrint), marked ÖVNING on every page."""
     from django.template.loader import render_to_string
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
 
     from reservrutin.routines.pdf import css_string
 
@@ -286,5 +285,4 @@ def render_report_pdf(report: Report) -> bytes:
             "margin": css_string(f"ÖVNING – {organisation.name}"),
         },
     )
-    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher, base_url="/").write_pdf()
+    return html_to_pdf(html)

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reservrutin.lib import clock
+from reservrutin.lib.pdf import html_to_pdf
 
 
 def css_string(text: str) -> str:
@@ -28,9 +29,6 @@ def live_url(page: dict[str, Any]) -> str:
 
 def render_pdf(page: dict[str, Any]) -> bytes:
     """The routine page ``page`` (from ``presenting.build_page``) as PDF bytes."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     url = live_url(page)
     qr = segno.make(url, error="m").svg_data_uri(scale=3, border=1)
     doc = page["doc"]
@@ -45,6 +43,5 @@ def render_pdf(page: dict[str, Any]) -> bytes:
         {**page, "live_url": url, "qr": qr, "pdf": True, "margins": margins},
     )
     # The web process never talks to the outside world: the template inlines everything, and
-    # only data: URLs (the QR code) may be read while printing.
-    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher, base_url="/").write_pdf()
+    # only data: URLs (the QR code) may be read while printing (lib.pdf).
+    return html_to_pdf(html)
