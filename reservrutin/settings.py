@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 from reservrutin.lib import env
+from reservrutin.lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Request id, user and organisation on every log line; X-Request-ID echoed (issue 17).
+    "reservrutin.lib.logs.RequestContextMiddleware",
     "reservrutin.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,11 +244,8 @@ CACHES = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+#: Logs: ``LOG_FORMAT=json`` for one JSON object a line (a log platform), else plain text.
+#: Both carry request id, user, organisation and worker loop, and mask identity numbers
+#: (reservrutin.lib.logs; docs/operations.md).
+LOG_FORMAT = env.string("LOG_FORMAT", "text")
+LOGGING = logging_config(LOG_FORMAT, env.string("LOG_LEVEL", "INFO"))
