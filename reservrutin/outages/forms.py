@@ -12,6 +12,10 @@ from reservrutin.accounts.models import Organisation
 from reservrutin.lib import params
 from reservrutin.outages.models import Report
 from reservrutin.outages.queries import reportable_systems
+from reservrutin.registry.models import SystemPart
+
+#: The error for a part that is not one of the offered ones (a stale page, a typed value).
+UNKNOWN_PART = _("Okänd systemdel. Välj en del av ett av systemen, eller lämna fältet tomt.")
 
 SELF_CHECK_CHOICES = [("ja", _("Ja")), ("nej", _("Nej")), ("vet-inte", _("Vet inte"))]
 
@@ -32,6 +36,13 @@ class ReportForm(forms.Form):
     fault_type = forms.ChoiceField(label=_("Typ av fel"), choices=Report.FaultType.choices)
     extent = forms.ChoiceField(
         label=_("Omfattning – vilka har problem?"), choices=Report.Extent.choices
+    )
+    part = forms.ModelChoiceField(
+        label=_("Vilken del av systemet? (om du vet)"),
+        queryset=None,  # set per organisation
+        required=False,
+        empty_label=_("Hela systemet / vet inte"),
+        error_messages={"invalid_choice": UNKNOWN_PART},
     )
     unit = forms.ModelChoiceField(label=_("Vilken verksamhet har upptäckt felet?"), queryset=None)
     description = forms.CharField(
@@ -58,6 +69,11 @@ class ReportForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["systems"].queryset = reportable_systems(organisation)
+        self.fields["part"].queryset = (
+            SystemPart.objects.filter(system__in=reportable_systems(organisation))
+            .select_related("system")
+            .order_by("system__name", "name")
+        )
         units = organisation.units.order_by("name")
         self.fields["unit"].queryset = units
         self.fields["unit"].required = units.exists()
@@ -87,6 +103,41 @@ class ReportForm(forms.Form):
             {"question": question, "answer": self.cleaned_data.get(name, "")}
             for name, question in self.self_check_names
         ]
+
+
+class ReportAdditionForm(forms.Form):
+    """Something a reporter adds to their report later ("nu hela enheten")."""
+
+    extent = forms.ChoiceField(
+        label=_("Vilka har problem nu?"),
+        choices=[("", _("Som förut")), *Report.Extent.choices],
+        required=False,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=None, required=False, empty_label=_("Som förut")
+    )
+    part = forms.ModelChoiceField(
+        label=_("Del av systemet"),
+        queryset=None,
+        required=False,
+        empty_label=_("Som förut"),
+        error_messages={"invalid_choice": UNKNOWN_PART},
+    )
+    text = forms.CharField(
+        label=_("Vad har hänt sedan du anmälde?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = report.organisation.units.order_by("name")
+        self.fields["part"].queryset = (
+            SystemPart.objects.filter(system__in=report.systems.all())
+            .select_related("system")
+            .order_by("system__name", "name")
+        )
 
 
 class ConfirmForm(forms.Form):
@@ -133,6 +184,12 @@ class ResolveForm(forms.Form):
     resolved_at = forms.DateTimeField(
         label=_("Åter i drift sedan"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Varför ställs avbrottet in?"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

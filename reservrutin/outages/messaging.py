@@ -15,15 +15,23 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
+from django.db import connection
 from django.urls import reverse
 
 from reservrutin.accounts.models import User
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.notifications.models import OutboxMessage
-from reservrutin.outages import hooks, routing
+from reservrutin.outages import hooks, routing, scope
+from reservrutin.outages.actions.timeline import write_entry_in_txn
 from reservrutin.outages.models import Escalation, Outage, Task, TimelineEntry
 from reservrutin.registry.duty import who_answers
 from reservrutin.registry.models import ContactPoint, Role, System
+
+#: The purpose of the first alert about an outage: a report customer service escalates
+#: (LMN-04) and the scenario's notify steps. One per person and outage, however many
+#: reports, steps or scenario changes reach them (issue 12: the system owner got the same
+#: message twice).
+ALERT = "alert"
 
 ACK_SALT = "outages.ack"
 #: An acknowledge link works this long (an outage's escalations are long over by then).
@@ -130,7 +138,7 @@ class Notified:
     missing_role: bool = False
 
 
-def notify_role(
+def notify_role_in_txn(
     outage: Outage,
     role_ref: str,
     *,
@@ -145,30 +153,48 @@ def notify_role(
     level: int = 0,
 ) -> Notified:
     """Tell whoever answers for ``role_ref`` now; record one Escalation per recipient.
+    Runs inside the caller's transaction (the action or worker step that decided to tell).
+
+    ``purpose`` names why (a scenario step, a backup routine, a timer, a report): a person
+    or contact point already told for the same ``purpose`` in this outage is not told
+    again, whichever role it reaches them through (two steps or a timer and an activation
+    naming the same people send one message each, and the timeline has one line).
 
     When nobody is on duty: the role's manager (duty chain) and the routine's
     ``off_duty_roles`` are told, and a ticket goes to the fallback contact point (its e-mail
     if it has one, else a task for ``task_role`` to phone it) — LMN-07, S2-05. With
     ``escalate`` the group is escalated to the next level if nobody acknowledges in time.
+
+    An outage limited to units (``Outage.units``) reaches only the holders for those units
+    (and the units above and under them) and the holders for the whole organisation, such
+    as the system owner (``scope.duty_units``).
     """
+    assert connection.in_atomic_block, "notify_role_in_txn needs the caller's transaction"
     result = Notified(role_key=role_ref)
+    units = scope.duty_units(outage)
     role = routing.role(outage.organisation, role_ref)
     if role is None:
         result.missing_role = True
-        TimelineEntry.objects.create(
-            outage=outage,
-            kind=TimelineEntry.Kind.ESCALATION,
-            text=f"Rollen {role_ref} finns inte i registret – ingen kunde meddelas.",
-            data={"role": role_ref, "purpose": purpose},
-            created_at=at,
+        write_entry_in_txn(
+            outage,
+            TimelineEntry.Kind.ESCALATION,
+            f"Rollen {role_ref} finns inte i registret – ingen kunde meddelas.",
+            at=at,
+            role=role_ref,
+            purpose=purpose,
         )
         return result
-    answer = who_answers(role, system=system, at=at)
+    answer = who_answers(role, system=system, at=at, units=units)
     group = uuid.uuid4()
     due_at = at + ack_timeout(outage) if escalate else None
+    told = outage.escalations.filter(purpose=purpose)
+    told_people = set(told.filter(person__isnull=False).values_list("person_id", flat=True))
+    told_points = set(
+        told.filter(contact_point__isnull=False).values_list("contact_point_id", flat=True)
+    )
     if answer.on_duty:
-        result.people = list(answer.people)
-        for person in answer.people:
+        result.people = [p for p in answer.people if p.pk not in told_people]
+        for person in result.people:
             result.escalations.append(
                 _escalate_person(outage, role, person, text, purpose, at, group, level, due_at)
             )
@@ -183,9 +209,9 @@ def notify_role(
             other = routing.role(outage.organisation, ref)
             if other is None:
                 continue
-            other_answer = who_answers(other, system=system, at=at)
+            other_answer = who_answers(other, system=system, at=at, units=units)
             managers.extend((other, p) for p in other_answer.first_people())
-        seen: set[int] = set()
+        seen: set[int] = set(told_people)
         for manager_role, person in managers:
             if person.pk in seen:
                 continue
@@ -210,10 +236,14 @@ def notify_role(
             if extra is not None and extra.pk not in {p.pk for p in points}:
                 points.append(extra)
         for point in points:
+            if point.pk in told_points:
+                continue
             result.contact_points.append(point)
             result.escalations.append(
                 _ticket(outage, role, point, text, purpose, at, group, level, task_role)
             )
+    if not result.escalations and (told_people or told_points):
+        return result  # everyone this would reach was already told for this purpose
     names = ", ".join(str(p) for p in result.people + result.manager_people) or "ingen"
     summary = (
         f"{role.name} meddelad: {names}."
@@ -229,18 +259,16 @@ def notify_role(
         # In an exercise the escalation is recorded as the routine would run it, but only
         # participants are actually contacted; the timeline must not claim otherwise.
         summary += " (Övning: bara deltagarna i övningen får meddelanden.)"
-    TimelineEntry.objects.create(
-        outage=outage,
-        kind=TimelineEntry.Kind.ESCALATION,
-        text=summary,
-        data={
-            "role": role_ref,
-            "purpose": purpose,
-            "off_duty": result.off_duty,
-            "people": [str(p.code) for p in result.people + result.manager_people],
-            "contact_points": [p.key for p in result.contact_points],
-        },
-        created_at=at,
+    write_entry_in_txn(
+        outage,
+        TimelineEntry.Kind.ESCALATION,
+        summary,
+        at=at,
+        role=role_ref,
+        purpose=purpose,
+        off_duty=result.off_duty,
+        people=[str(p.code) for p in result.people + result.manager_people],
+        contact_points=[p.key for p in result.contact_points],
     )
     return result
 
@@ -260,6 +288,7 @@ def _escalate_person(
         group=group,
         outage=outage,
         role_key=role.key,
+        purpose=purpose[:200],
         person=person,
         level=level,
         text=text,
@@ -299,6 +328,7 @@ def _ticket(
         group=group,
         outage=outage,
         role_key=role.key,
+        purpose=purpose[:200],
         contact_point=point,
         level=level,
         text=text,

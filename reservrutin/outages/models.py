@@ -1,7 +1,7 @@
 """Outages, their append-only timeline, and the engine rows around them: reports, timers,
 tasks, escalations, activations of backup routines and the history of prognoses.
 
-State changes live in ``actions.py``; the ``runtimers`` worker (``worker.py``) fires due
+State changes live in the ``actions`` package and pass the state machine in ``states.py``; the ``runtimers`` worker (``worker.py``) fires due
 timers and escalations. See docs/outages.md.
 """
 
@@ -18,14 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 class OutageQuerySet(models.QuerySet["Outage"]):
     def open(self) -> OutageQuerySet:
-        """Outages that are not yet resolved (what staff must act on now)."""
-        return self.exclude(
-            status__in=[
-                Outage.Status.RESOLVED,
-                Outage.Status.BACK_REGISTRATION,
-                Outage.Status.CLOSED,
-            ]
-        )
+        """Outages happening now (``states.CURRENT``): what "Pågående" lists, what staff act
+        on and what a new report may join. A planned occurrence is here only once started."""
+        return self.filter(status__in=Outage.CURRENT)
+
+    def upcoming(self) -> OutageQuerySet:
+        """Planned occurrences that have not started (``states.UPCOMING``)."""
+        return self.filter(status__in=Outage.UPCOMING)
+
+    def ended(self) -> OutageQuerySet:
+        """Outages that are over: resolved, closed, completed or cancelled."""
+        return self.exclude(status__in=Outage.CURRENT | Outage.UPCOMING)
 
     def real(self) -> OutageQuerySet:
         """Everything except exercises (the public status page shows only these)."""
@@ -52,6 +55,17 @@ class Outage(models.Model):
         RESOLVED = "resolved", _("Åtgärdat")
         BACK_REGISTRATION = "back_registration", _("Efterregistrering")
         CLOSED = "closed", _("Avslutat")
+        # Planned occurrences (kind=planned): see outages/states.py.
+        SCHEDULED = "scheduled", _("Schemalagt")
+        ANNOUNCED = "announced", _("Aviserat")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        COMPLETED = "completed", _("Genomfört")
+        CANCELLED = "cancelled", _("Inställt")
+
+    #: Statuses of an outage happening now (the state machine in ``outages/states.py``).
+    CURRENT = frozenset({"reported", "confirmed", "backup_active", "in_progress"})
+    #: Planned occurrences not yet started.
+    UPCOMING = frozenset({"scheduled", "announced"})
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -66,11 +80,26 @@ class Outage(models.Model):
     systems = models.ManyToManyField(
         "registry.System", related_name="outages", verbose_name=_("berörda system")
     )
+    #: The units the outage is limited to (a site is a unit higher in the tree: it covers
+    #: the units under it). Empty: the whole organisation.
+    units = models.ManyToManyField(
+        "accounts.Unit", blank=True, related_name="outages", verbose_name=_("berörda enheter")
+    )
+    #: The system parts the outage is limited to (SOD-01). Empty: the whole systems.
+    parts = models.ManyToManyField(
+        "registry.SystemPart",
+        blank=True,
+        related_name="outages",
+        verbose_name=_("berörda systemdelar"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REPORTED
     )
     routine_key = models.SlugField(_("rutin"), max_length=80, blank=True)
     scenario_key = models.SlugField(_("scenario"), max_length=80, blank=True)
+    #: The scenario the routine suggests from the reports' answers (``suggest_when``); the
+    #: coordinator confirms it or chooses another.
+    suggested_scenario_key = models.SlugField(_("föreslaget scenario"), max_length=80, blank=True)
     started_at = models.DateTimeField(_("började"))
     confirmed_at = models.DateTimeField(_("bekräftat"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("åtgärdat"), null=True, blank=True)
@@ -124,11 +153,12 @@ class Outage(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in {
-            self.Status.REPORTED,
-            self.Status.CONFIRMED,
-            self.Status.BACKUP_ACTIVE,
-        }
+        """Happening now (``states.CURRENT``): not over, and if planned, started."""
+        return self.status in self.CURRENT
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status in self.UPCOMING
 
 
 class TimelineEntry(models.Model):
@@ -144,6 +174,7 @@ class TimelineEntry(models.Model):
         STATUS = "status", _("Status")
         PROGNOSIS = "prognosis", _("Prognos")
         SCENARIO = "scenario", _("Scenario")
+        SCOPE = "scope", _("Omfattning")
         ESCALATION = "escalation", _("Eskalering")
         ACKNOWLEDGED = "acknowledged", _("Kvitterad")
         TIMER = "timer", _("Tidsgräns")
@@ -198,6 +229,10 @@ class Report(models.Model):
     and stays unverified until a coordinator confirms it. ``on_behalf_of_caller`` marks a
     report customer service makes for someone who phoned in (LMN-04). ``idempotency_key``
     comes from the form, so a double submission creates one report.
+
+    ``part`` is the system part the reporter names (SOD-01). A report about the reporter's
+    own device (``is_single_device``, see ``outages.scope.is_single_device``) opens no
+    outage: ``outage`` stays empty and the reporter is told what to try and where to turn.
     """
 
     class FaultType(models.TextChoices):
@@ -211,6 +246,7 @@ class Report(models.Model):
     class Extent(models.TextChoices):
         ONLY_ME = "only_me", _("Bara jag")
         MY_UNIT = "my_unit", _("Min enhet")
+        MY_SITE = "my_site", _("Hela arbetsplatsen")
         SEVERAL_UNITS = "several_units", _("Flera enheter")
         EVERYONE = "everyone", _("Alla användare")
         UNKNOWN = "unknown", _("Vet inte")
@@ -246,6 +282,15 @@ class Report(models.Model):
         verbose_name=_("enhet"),
     )
     systems = models.ManyToManyField("registry.System", related_name="+")
+    part = models.ForeignKey(
+        "registry.SystemPart",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("systemdel"),
+    )
+    is_single_device = models.BooleanField(_("gäller en enskild enhet"), default=False)
     fault_type = models.CharField(_("typ av fel"), max_length=20, choices=FaultType.choices)
     extent = models.CharField(_("omfattning"), max_length=20, choices=Extent.choices)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -279,6 +324,50 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporter_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReportAddition(models.Model):
+    """Something a reporter adds to their report later ("nu hela enheten"): a wider extent,
+    another unit or part, a line of text. Append-only; the outage's scope grows with it."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="additions")
+    extent = models.CharField(
+        _("omfattning"), max_length=20, choices=Report.Extent.choices, blank=True
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
+    )
+    part = models.ForeignKey(
+        "registry.SystemPart",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("systemdel"),
+    )
+    text = models.TextField(_("tillägg"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("av"),
+    )
+    created_at = models.DateTimeField(_("tillagt"))
+
+    class Meta:
+        verbose_name = _("tillägg till felanmälan")
+        verbose_name_plural = _("tillägg till felanmälningar")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} + {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ClaimFields(models.Model):
@@ -431,6 +520,9 @@ class Escalation(ClaimFields):
     group = models.UUIDField(default=uuid.uuid4, db_index=True)
     outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="escalations")
     role_key = models.CharField(_("roll"), max_length=161)
+    #: Why the person was told (a scenario step, a backup routine, a timer, a report): one
+    #: message per outage, person and purpose, however many roles or steps reach them.
+    purpose = models.CharField(_("anledning"), max_length=200, blank=True)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -15,7 +15,7 @@ from django.http import Http404
 from reservrutin.accounts.access import has_role, visible_organisations
 from reservrutin.accounts.models import Membership, Organisation, User
 from reservrutin.lib import clock
-from reservrutin.outages import routing
+from reservrutin.outages import routing, scope
 from reservrutin.outages.models import Outage, Task, Timer
 from reservrutin.registry.models import ContactPoint, RoleAssignment, System
 from reservrutin.registry.queries import affected_if_down
@@ -161,32 +161,36 @@ def countdown(outage: Outage, at: dt.datetime) -> str:
     timer = next_timer(outage)
     if timer is None:
         return ""
-    what = (
-        "Reservrutinen aktiveras"
-        if any("activate_backup_routine" in a for a in timer.actions)
-        else f"Tidsgränsen {timer.key} nås"
-    )
+    from reservrutin.outages.engine import activated_backup, timer_actions
+
+    backup = activated_backup(timer_actions(timer)[0])
+    if backup and outage.activations.filter(backup_key=backup).exists():
+        # Activated already (activation skips such timers; this guards older rows).
+        return ""
+    what = "Reservrutinen aktiveras" if backup else f"Tidsgränsen {timer.key} nås"
     when = "nu" if timer.due_at <= at else f"om {_span(timer.due_at - at)}"
     tail = " om ingen prognos finns" if timer.condition == Timer.Condition.WITHOUT_PROGNOSIS else ""
     return f"{what} {when}{tail} (kl. {clock.local(timer.due_at):%H:%M})."
 
 
-def my_role_keys(user: User, organisation: Organisation) -> set[str]:
+def my_role_keys(user: User, organisation: Organisation, units: set[int] | None = None) -> set[str]:
+    """The keys of the roles ``user`` holds; with ``units`` (an outage limited to units,
+    ``scope.duty_units``) only those held for the whole organisation or for one of them."""
     if not user.is_authenticated:
         return set()
-    return set(
-        RoleAssignment.objects.filter(user=user, role__organisation=organisation).values_list(
-            "role__key", flat=True
-        )
-    )
+    held = RoleAssignment.objects.filter(user=user, role__organisation=organisation)
+    if units is not None:
+        held = held.filter(Q(unit__isnull=True) | Q(unit__in=units))
+    return set(held.values_list("role__key", flat=True))
 
 
 def task_board(outage: Outage, user: User, *, mine_only: bool) -> list[Task]:
-    """Tasks of the outage; with ``mine_only``, those for the user's roles and for everyone."""
+    """Tasks of the outage; with ``mine_only``, those for the user's roles and for everyone.
+    An outage limited to units gives its role tasks to the holders for those units."""
     tasks = list(outage.tasks.select_related("done_by").order_by("done_at", "due_at", "id"))
     if not mine_only:
         return tasks
-    mine = my_role_keys(user, outage.organisation)
+    mine = my_role_keys(user, outage.organisation, scope.duty_units(outage))
     return [t for t in tasks if not t.role_key or t.role_key.split(":")[-1] in mine]
 
 

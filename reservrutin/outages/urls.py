@@ -9,6 +9,7 @@ app_name = "outages"
 urlpatterns = [
     path("org/<slug:org>/felanmalan/", views.report_form, name="report"),
     path("org/<slug:org>/felanmalan/<uuid:code>/", views.report_result, name="report_result"),
+    path("org/<slug:org>/felanmalan/<uuid:code>/tillagg/", views.report_add, name="report_add"),
     path("org/<slug:org>/storningar/", views.outage_list, name="list"),
     path("org/<slug:org>/storningar/<uuid:code>/", views.outage_detail, name="detail"),
     path(

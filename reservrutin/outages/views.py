@@ -22,7 +22,7 @@ from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, params
 from reservrutin.lib.csvexport import csv_response
 from reservrutin.lib.pdf import html_to_pdf
-from reservrutin.outages import actions, forms, queries, routing
+from reservrutin.outages import actions, forms, queries, routing, scope, states
 from reservrutin.outages.models import Outage, Report, Task
 
 #: Session key listing the reports this browser made (so an anonymous reporter can see
@@ -78,6 +78,7 @@ def report_form(request: HttpRequest, org: str) -> HttpResponse:
                     self_check=form.self_check_answers(),
                     on_behalf_of_caller=data.get("on_behalf_of_caller", False),
                     source_address=_client_address(request),
+                    part=data.get("part"),
                 )
             except actions.OutageError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -96,10 +97,11 @@ def report_form(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-def report_result(request: HttpRequest, org: str, code: Any) -> HttpResponse:
-    """What to do now (TES-07, TES-09, SOD-12, SOD-13), and the outage's state."""
+def _own_report(request: HttpRequest, org: str, code: Any) -> Report:
+    """A report this browser made, the signed-in reporter's own, or any for a coordinator
+    (404 otherwise)."""
     report = get_object_or_404(
-        Report.objects.select_related("organisation", "outage", "unit"),
+        Report.objects.select_related("organisation", "outage", "unit", "part"),
         code=code,
         organisation__key=org,
     )
@@ -112,9 +114,26 @@ def report_result(request: HttpRequest, org: str, code: Any) -> HttpResponse:
         )
     ):
         raise Http404("Report not found")
+    return report
+
+
+def report_result(
+    request: HttpRequest, org: str, code: Any, *, add_form: Any = None, status: int = 200
+) -> HttpResponse:
+    """What to do now (TES-07, TES-09, SOD-12, SOD-13), and the outage's state. A report
+    about one device gets the routine's advice and the contact point open now; a report on
+    an open outage can be added to ("nu hela enheten")."""
+    report = _own_report(request, org, code)
     now = clock.now()
     systems = list(report.systems.all())
     guide = queries.reporting_guide(report.organisation, systems, now)
+    device = (
+        scope.device_advice(report.organisation, guide.routine, now)
+        if report.is_single_device
+        else None
+    )
+    if add_form is None and report.outage is not None and report.outage.is_open:
+        add_form = forms.ReportAdditionForm(report=report)
     return render(
         request,
         "outages/report_result.html",
@@ -123,11 +142,39 @@ def report_result(request: HttpRequest, org: str, code: Any) -> HttpResponse:
             "report": report,
             "outage": report.outage,
             "guide": guide,
+            "device": device,
+            "additions": list(report.additions.select_related("unit", "part")),
+            "add_form": add_form,
             "systems": systems,
             "now": now,
             "can_see_outage": request.user.is_authenticated,
         },
+        status=status,
     )
+
+
+@require_POST
+def report_add(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    """The reporter adds to their report; the outage's scope grows with it."""
+    report = _own_report(request, org, code)
+    form = forms.ReportAdditionForm(request.POST, report=report)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_to_report(
+                report,
+                by=request.user,
+                extent=data["extent"],
+                unit=data["unit"],
+                part=data["part"],
+                text=data["text"],
+            )
+        except actions.OutageError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Tillägget är sparat."))
+            return redirect("outages:report_result", org=org, code=report.code)
+    return report_result(request, org, code, add_form=form, status=400)
 
 
 def _organisation(request: HttpRequest, org: str) -> Organisation:
@@ -149,8 +196,11 @@ def outage_list(request: HttpRequest, org: str) -> HttpResponse:
         "outages/outage_list.html",
         {
             "organisation": organisation,
+            # Pågående: happening now. A planned occurrence waits under "Planerade" until
+            # it starts (outages/states.py), however many of a recurring window exist.
             "open_outages": list(outages.open().order_by("-started_at")),
-            "recent": list(outages.exclude(pk__in=outages.open()).order_by("-started_at")[:50]),
+            "upcoming": list(outages.upcoming().order_by("started_at")[:50]),
+            "recent": list(outages.ended().order_by("-started_at")[:50]),
             "can_coordinate": queries.can_coordinate(request.user, organisation),
         },
     )
@@ -174,16 +224,27 @@ def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[
         "tasks": queries.task_board(outage, request.user, mine_only=not show_all),
         "show_all_tasks": show_all,
         "timeline": list(outage.timeline.select_related("actor", "corrects")),
-        "reports": list(outage.reports.select_related("unit")),
+        "reports": list(outage.reports.select_related("unit", "part")),
         "activations": list(outage.activations.all()),
         "scenario": routing.scenario(doc, outage.scenario_key),
+        "suggested": routing.scenario(doc, outage.suggested_scenario_key)
+        if outage.suggested_scenario_key
+        else None,
+        "scope": scope.scope_text(outage),
+        "part_states": scope.outage_part_states(outage),
         "can_coordinate": coordinator,
+        # What the state machine allows next (outages/states.py), so the page offers only that.
+        "can_confirm": states.allowed(outage, Outage.Status.CONFIRMED),
+        "can_close": states.allowed(outage, Outage.Status.CLOSED),
+        "can_cancel": states.allowed(outage, Outage.Status.CANCELLED),
+        "is_over": outage.status in states.ENDED,
         "now": now,
     }
     if coordinator:
         context.update(
             confirm_form=forms.ConfirmForm(
-                scenarios=scenarios, initial={"scenario": outage.scenario_key}
+                scenarios=scenarios,
+                initial={"scenario": outage.scenario_key or outage.suggested_scenario_key},
             ),
             scenario_form=forms.ScenarioForm(
                 scenarios=scenarios, initial={"scenario": outage.scenario_key}
@@ -197,6 +258,7 @@ def _detail_context(request: HttpRequest, outage: Outage, **extra: Any) -> dict[
                 initial={"resolved_at": now.replace(second=0, microsecond=0)}
             ),
             note_form=forms.NoteForm(),
+            cancel_form=forms.CancelForm() if context["can_cancel"] else None,
         )
     context.update(extra)
     return context
@@ -219,6 +281,7 @@ CHANGES = {
     "atgardad": "resolve_form",
     "avsluta": None,
     "anteckning": "note_form",
+    "stall-in": "cancel_form",
     "verifiera": None,
 }
 
@@ -268,6 +331,10 @@ def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> Htt
             form = forms.NoteForm(request.POST)
             if form.is_valid():
                 actions.add_note(outage, text=form.cleaned_data["text"], by=by)
+        elif action == "stall-in":
+            form = forms.CancelForm(request.POST)
+            if form.is_valid():
+                actions.cancel_planned_outage(outage, by=by, reason=form.cleaned_data["reason"])
         elif action == "avsluta":
             actions.close_outage(outage, by=by)
         elif action == "verifiera":

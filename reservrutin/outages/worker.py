@@ -87,9 +87,9 @@ def _fire(timer: Timer, outage: Outage, now: dt.datetime, claim: Q, **counted: A
     if won != 1:
         return "lost"
     if reason is None:
-        actions.apply_timer(timer, outage, at=now)
+        actions.apply_timer_in_txn(timer, outage, at=now)
         return "fired"
-    actions.rearm_timer(timer, outage, at=now, reason=reason)
+    actions.rearm_timer_in_txn(timer, outage, at=now, reason=reason)
     return "skipped"
 
 
@@ -194,7 +194,7 @@ def run_escalation(escalation_id: int, token: uuid.UUID, now: dt.datetime) -> st
             group=escalation.group, acknowledged_at__isnull=False
         ).exists():
             return "acknowledged"
-        actions.escalate_group(escalation, at=now)
+        actions.escalate_group_in_txn(escalation, at=now)
         return "escalated"
 
 

@@ -25,6 +25,7 @@ from reservrutin.lib import clock
 from reservrutin.lib.pdf import html_to_pdf
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.outages import actions as outage_actions
+from reservrutin.outages.actions.common import OutageError
 from reservrutin.outages.models import Outage, Task, TimelineEntry, Timer
 from reservrutin.readiness.models import Exercise, ReadinessCheck
 from reservrutin.registry.models import System
@@ -76,21 +77,22 @@ def start_exercise(
     if scenario is None:
         raise ExerciseError(f"Rutinen har inget scenario {scenario_key}.")
     now = clock.now()
+    keys = scenario.systems or document.systems
     with transaction.atomic():
-        outage = Outage.objects.create(
-            organisation=organisation,
-            title=f"ÖVNING: {scenario.title}"[:200],
-            description=f"Övning av {document.title}" + (f", {unit.name}" if unit else ""),
-            routine_key=routine_key,
-            routine_version=version,
-            is_exercise=True,
-            time_factor=speed,
-            started_at=now,
-            created_at=now,
-            created_by=by,
-        )
-        keys = scenario.systems or document.systems
-        outage.systems.set(System.objects.filter(organisation=organisation, key__in=keys))
+        try:
+            # The title carries no ÖVNING: every page and message marks it once.
+            outage = outage_actions.open_exercise_outage(
+                organisation,
+                title=scenario.title,
+                description=f"Övning av {document.title}" + (f", {unit.name}" if unit else ""),
+                routine_version=version,
+                time_factor=speed,
+                systems=list(System.objects.filter(organisation=organisation, key__in=keys)),
+                by=by,
+                at=now,
+            )
+        except OutageError as exc:
+            raise ExerciseError(exc.message) from exc
         exercise = Exercise.objects.create(
             organisation=organisation,
             unit=unit,
@@ -102,17 +104,17 @@ def start_exercise(
             started_by=by,
         )
         exercise.participants.set(participants)
-        TimelineEntry.objects.create(
-            outage=outage,
+        outage_actions.record_on_timeline(
+            outage,
             kind=TimelineEntry.Kind.NOTE,
             text=(
                 f"ÖVNING startad av {by.get_full_name()}: {document.title}, scenario "
                 f"{scenario.title}, tidsfaktor {speed:g}, "
                 f"{len(participants)} deltagare."
             ),
-            data={"exercise": str(exercise.code)},
-            actor=by,
-            created_at=now,
+            by=by,
+            at=now,
+            exercise=str(exercise.code),
         )
         exercise.outage = outage_actions.confirm_outage(outage, by=by, scenario_key=scenario_key)
         url = settings.SITE_URL + reverse("outages:detail", args=[organisation.key, outage.code])

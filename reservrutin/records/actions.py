@@ -121,14 +121,16 @@ def back_registration_due_at(outage: Outage, *, entered_at: dt.datetime) -> dt.d
 
     The routine's rule if it has one (counted from the resolution, or from entry while the
     outage lasts); otherwise the end of the day after the outage was resolved (TES-10:
-    "possibly the next day"), or after the entry if the outage is still on. Local days.
+    "possibly the next day"), or after the entry if the outage is still on. Local days;
+    an exercise reaches the deadline ``time_factor`` times sooner.
     """
     start = outage.resolved_at or entered_at
     period = _routine_period(outage)
-    if period is not None:
-        return start + period
-    day_after = clock.local(start).date() + dt.timedelta(days=1)
-    return clock.at_local(day_after + dt.timedelta(days=1), dt.time(0))
+    if period is None:
+        day_after = clock.local(start).date() + dt.timedelta(days=1)
+        period = clock.at_local(day_after + dt.timedelta(days=1), dt.time(0)) - start
+    # An exercise compresses this clock like every other (``Outage.time_factor``).
+    return start + period / outage.time_factor
 
 
 # --- capture ------------------------------------------------------------------------------

@@ -71,7 +71,17 @@ def _system_filter(system: System | None) -> Q:
     return Q(system__isnull=True) | Q(system=system)
 
 
-def _people_on_duty(role: Role, system: System | None, at: dt.datetime) -> tuple[list[User], str]:
+def _unit_filter(units: set[int] | None) -> Q:
+    """Holders for the whole organisation, and — for an outage limited to units — holders
+    for one of ``units``; None: every holder."""
+    if units is None:
+        return Q()
+    return Q(unit__isnull=True) | Q(unit__in=units)
+
+
+def _people_on_duty(
+    role: Role, system: System | None, at: dt.datetime, units: set[int] | None = None
+) -> tuple[list[User], str]:
     shifts = (
         OnCallShift.objects.covering(at)
         .filter(_system_filter(system), role=role)
@@ -85,7 +95,7 @@ def _people_on_duty(role: Role, system: System | None, at: dt.datetime) -> tuple
     if rota:
         return rota, "rota"
     assignments = (
-        role.assignments.filter(_system_filter(system), user__is_active=True)
+        role.assignments.filter(_system_filter(system), _unit_filter(units), user__is_active=True)
         .select_related("user", "schedule")
         .prefetch_related("schedule__rules")
         .order_by("order", "id")
@@ -99,14 +109,27 @@ def _people_on_duty(role: Role, system: System | None, at: dt.datetime) -> tuple
     return people, "schedule" if people else ""
 
 
-def who_answers(role: Role, *, system: System | None = None, at: dt.datetime) -> DutyAnswer:
-    """Who answers for ``role`` (of ``system``) at ``at``, with the fallback chain."""
-    return _answer(role, system, at, seen=set())
+def who_answers(
+    role: Role, *, system: System | None = None, at: dt.datetime, units: set[int] | None = None
+) -> DutyAnswer:
+    """Who answers for ``role`` (of ``system``) at ``at``, with the fallback chain.
+
+    With ``units`` (an outage limited to units, ``outages.scope.duty_units``) only holders
+    for those units or for the whole organisation answer; rota shifts name no unit and
+    always answer."""
+    return _answer(role, system, at, seen=set(), units=units)
 
 
-def _answer(role: Role, system: System | None, at: dt.datetime, *, seen: set[int]) -> DutyAnswer:
+def _answer(
+    role: Role,
+    system: System | None,
+    at: dt.datetime,
+    *,
+    seen: set[int],
+    units: set[int] | None = None,
+) -> DutyAnswer:
     seen.add(role.pk)
-    people, source = _people_on_duty(role, system, at)
+    people, source = _people_on_duty(role, system, at, units)
     answer = DutyAnswer(role=role, system=system, at=at, people=people, source=source)
     if people:
         return answer
@@ -116,5 +139,5 @@ def _answer(role: Role, system: System | None, at: dt.datetime, *, seen: set[int
         if answer.contact_point is None:
             answer.contact_point = fallback
     if role.manager_role_id and role.manager_role_id not in seen and len(seen) < MAX_CHAIN:
-        answer.manager = _answer(role.manager_role, system, at, seen=seen)
+        answer.manager = _answer(role.manager_role, system, at, seen=seen, units=units)
     return answer

@@ -253,6 +253,14 @@ class SystemPart(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.MODULE)
     description = models.TextField(_("beskrivning"), blank=True)
+    #: What the part still does when it is down with its system (SOD-04: "fungerar offline
+    #: cirka 8 timmar"); shown as the part's state instead of "Avbrott".
+    when_down = models.CharField(
+        _("när systemet ligger nere"),
+        max_length=300,
+        blank=True,
+        help_text=_("Till exempel: fungerar offline cirka 8 timmar."),
+    )
 
     class Meta:
         verbose_name = _("systemdel")
@@ -500,7 +508,11 @@ class Role(models.Model):
 
 class RoleAssignment(models.Model):
     """``user`` holds ``role``, for one system or (without a system) for all, and is on duty
-    during ``schedule`` (empty: always reachable). Lower ``order`` is asked first."""
+    during ``schedule`` (empty: always reachable). Lower ``order`` is asked first.
+
+    With ``unit`` the person holds the role for that unit (and the units under it) only: an
+    outage limited to other units does not reach them. Without, for the whole organisation.
+    """
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="assignments")
     system = models.ForeignKey(
@@ -516,6 +528,15 @@ class RoleAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="role_assignments",
         verbose_name=_("person"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("enhet"),
+        help_text=_("Tomt = hela organisationen."),
     )
     schedule = models.ForeignKey(
         DutySchedule,

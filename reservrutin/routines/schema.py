@@ -325,6 +325,38 @@ class Timer(Strict):
     actions: list[TimerAction] = []
 
 
+#: What a reporter answers to a self-check question (``reporting.self_check``, SOD-11).
+SelfCheckReply = Literal["ja", "nej", "vet-inte"]
+#: How widespread a reporter says the problem is (``outages.models.Report.Extent``).
+Extent = Literal["only_me", "my_unit", "my_site", "several_units", "everyone", "unknown"]
+
+
+class SelfCheckAnswer(Strict):
+    """One answer to one self-check question: ``question`` is its number in
+    ``reporting.self_check``, counted from 1."""
+
+    question: Annotated[int, Field(ge=1, le=50)]
+    answer: SelfCheckReply
+
+
+class SuggestWhen(Strict):
+    """When a report's answers suggest this scenario to the coordinator: every list that is
+    given must match (a part named in ``parts``, an extent in ``extent``, and every answer
+    in ``self_check``). The first scenario that matches is suggested."""
+
+    parts: list[Key] = []
+    extent: list[Extent] = []
+    self_check: list[SelfCheckAnswer] = []
+
+    @model_validator(mode="after")
+    def _something(self) -> SuggestWhen:
+        if not (self.parts or self.extent or self.self_check):
+            raise ValueError(
+                _("”suggest_when” behöver minst ett av ”parts”, ”extent” eller ”self_check”")
+            )
+        return self
+
+
 class StaffInstruction(Strict):
     """What people holding ``role`` do (TES-09, SOD-04, SOD-09)."""
 
@@ -340,6 +372,7 @@ class Scenario(Strict):
     scope: Scope
     recognise: Text | None = None
     systems: list[Ref] = []
+    suggest_when: SuggestWhen | None = None
     wait_for_instructions: bool = False
     steps: list[Step] = []
     timers: list[Timer] = []
@@ -415,6 +448,18 @@ class RequiredField(Strict):
     label: ShortText
 
 
+class DeviceReports(Strict):
+    """Reports about the reporter's own computer, phone or tablet (SOD-11): they open no
+    outage. A report is one when its fault type is "device" and its extent "only me" or "do
+    not know", or when its extent is "only me" and one of ``self_check`` is among its
+    answers. ``advice`` is what to try; ``contact_points`` where to turn (default: the
+    routine's ``reporting.contact_points``, then the organisation's user support)."""
+
+    self_check: list[SelfCheckAnswer] = []
+    advice: Text | None = None
+    contact_points: list[ContactChoice] = []
+
+
 class Reporting(Strict):
     """How to report a fault: checks first (SOD-11), where (TES-07, SOD-12) and what (TES-08)."""
 
@@ -422,6 +467,7 @@ class Reporting(Strict):
     self_check: list[Text] = []
     contact_points: list[ContactChoice] = []
     required_fields: list[RequiredField] = []
+    device: DeviceReports | None = None
 
 
 class NoticeRule(Strict):

@@ -252,6 +252,7 @@ class _Checker:
         self.check_internal_references()
         self.check_backup_cycles()
         self.check_steps()
+        self.check_self_check_answers()
         self.check_warnings()
         if self.registry is not None:
             self.check_registry(self.registry)
@@ -383,6 +384,31 @@ class _Checker:
             if isinstance(step, PhoneQueueBroadcastStep) and not (step.text or step.template):
                 self.problem(
                     path, _("steget phone_queue_broadcast behöver ”text” eller ”template”")
+                )
+
+    def check_self_check_answers(self) -> None:
+        """Answers in ``reporting.device`` and ``suggest_when`` name self-check questions by
+        number; the number must be one of ``reporting.self_check``."""
+        questions = len(self.doc.reporting.self_check) if self.doc.reporting else 0
+        found: list[tuple[Path, int]] = []
+        device = self.doc.reporting.device if self.doc.reporting else None
+        for j, answer in enumerate(device.self_check if device else []):
+            found.append((("reporting", "device", "self_check", j, "question"), answer.question))
+        for i, s in enumerate(self.doc.scenarios):
+            rule = s.suggest_when
+            for j, answer in enumerate(rule.self_check if rule else []):
+                found.append(
+                    (("scenarios", i, "suggest_when", "self_check", j, "question"), answer.question)
+                )
+        for path, number in found:
+            if number > questions:
+                self.problem(
+                    path,
+                    _(
+                        "fråga %(number)s finns inte; ”reporting.self_check” har %(count)s "
+                        "frågor (räknat från 1)"
+                    )
+                    % {"number": number, "count": questions},
                 )
 
     def check_warnings(self) -> None:

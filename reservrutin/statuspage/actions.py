@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from reservrutin.accounts.access import has_role
 from reservrutin.accounts.models import Membership, Organisation, User
 from reservrutin.lib import clock
+from reservrutin.outages.actions.timeline import record_on_timeline
 from reservrutin.outages.models import Outage, TimelineEntry
+from reservrutin.outages.scope import outage_part_states
 from reservrutin.registry.models import System
 from reservrutin.statuspage.fanout import notify_subscribers, publish_event_for
 from reservrutin.statuspage.models import Notice, NoticeRevision, PageVersion
@@ -75,13 +77,13 @@ def _check(user: User, organisation: Organisation, systems: Iterable[System]) ->
 
 def _timeline(notice: Notice, text: str, *, by: User) -> None:
     if notice.outage_id:
-        TimelineEntry.objects.create(
-            outage=notice.outage,
+        record_on_timeline(
+            notice.outage,
             kind=TimelineEntry.Kind.NOTICE,
             text=text,
-            data={"notice": str(notice.code), "status": notice.status},
-            actor=by,
-            created_at=clock.now(),
+            by=by,
+            notice=str(notice.code),
+            status=notice.status,
         )
 
 
@@ -128,6 +130,7 @@ def create_notice(
         backup_routine=backup_routine,
         instructions=instructions or [],
         links=links or [],
+        part_states=_part_states(outage),
         template_key=template_key,
         is_exercise=bool(outage and outage.is_exercise),
         created_at=now,
@@ -138,6 +141,15 @@ def create_notice(
     if publish:
         _publish(notice, by=by)
     return notice
+
+
+def _part_states(outage: Outage | None) -> list[dict[str, str]]:
+    """The parts the outage concerns, copied to the notice so the public page needs no
+    registry lookups (``outages.scope.part_states``; ``down`` takes the notice's severity
+    when shown)."""
+    if outage is None:
+        return []
+    return [p.as_json() for p in outage_part_states(outage)]
 
 
 def _publish(notice: Notice, *, by: User) -> None:
@@ -245,6 +257,7 @@ def publish_routine_notice(
         status=Notice.Status.PUBLISHED,
         backup_routine=backup_routine,
         instructions=instructions or [],
+        part_states=_part_states(outage),
         template_key=template_key,
         is_exercise=outage.is_exercise,
         created_at=at,
@@ -254,13 +267,15 @@ def publish_routine_notice(
         updated_at=at,
     )
     notice.systems.set(outage.systems.all())
-    entry = TimelineEntry.objects.create(
-        outage=outage,
+    entry = record_on_timeline(
+        outage,
         kind=TimelineEntry.Kind.NOTICE,
         text=timeline_text or notice.title,
-        data={"notice": str(notice.code), "template": template_key, "status": notice.status},
-        actor=person,
-        created_at=at,
+        by=person,
+        at=at,
+        notice=str(notice.code),
+        template=template_key,
+        status=notice.status,
     )
     if not notice.is_exercise:
         bump_page_version(outage.organisation)

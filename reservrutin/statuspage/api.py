@@ -30,6 +30,10 @@ def status_document(organisation: Organisation, data: dict[str, Any]) -> dict[st
                 "kind": s.system.kind,
                 "state": s.state,
                 "notices": [str(n.code) for n in s.notices],
+                "parts": [
+                    {"key": p.key, "name": p.name, "state": p.state, "note": p.note or None}
+                    for p in s.parts
+                ],
                 "affected_by": [
                     {
                         "system": a.system.key,
@@ -184,6 +188,26 @@ def openapi() -> dict[str, Any]:
                         "kind": {"type": "string"},
                         "state": _STATE,
                         "notices": {"type": "array", "items": {"type": "string"}},
+                        "parts": {
+                            "type": "array",
+                            "description": "The system's parts with trouble now (a module, an "
+                            "app, a login method); empty when the notices speak of the whole "
+                            "system.",
+                            "items": {
+                                "type": "object",
+                                "required": ["key", "name", "state"],
+                                "properties": {
+                                    "key": {"type": "string"},
+                                    "name": {"type": "string"},
+                                    "state": _STATE,
+                                    "note": {
+                                        "type": ["string", "null"],
+                                        "description": "What the part still does while down "
+                                        "(state affected), e.g. works offline.",
+                                    },
+                                },
+                            },
+                        },
                         "affected_by": {
                             "type": "array",
                             "items": {"$ref": "#/components/schemas/AffectedBy"},

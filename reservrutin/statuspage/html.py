@@ -29,6 +29,7 @@ from reservrutin.registry.models import Dependency, System
 from reservrutin.statuspage.models import Notice
 from reservrutin.statuspage.queries import (
     AffectedBy,
+    PartState,
     PublicNotice,
     PublicPlanned,
     PublicSystem,
@@ -242,6 +243,16 @@ class Causes:
         return line
 
 
+def parts(items: list[PartState], w: dict[str, str]) -> str:
+    """A system's parts with trouble on one line ("Lifecare HSL: Avbrott · LMO-appen:
+    fungerar offline"); a part that still works in a limited way shows how."""
+    shown = [
+        f"{esc(p.name)}: {esc(p.note) if p.note else w.get(f'state:{p.state}', w['state:information'])}"
+        for p in items
+    ]
+    return f'<p class="parts">{" · ".join(shown)}</p>'
+
+
 def systems(
     groups: dict[str, list[SystemState]], *, history_days: int, link: bool, w: dict[str, str]
 ) -> SafeString:
@@ -275,7 +286,8 @@ def systems(
                 f' preserveAspectRatio="none" role="img" aria-label="{trouble[bad]}">'
                 f"{background}{paths}</svg>"
                 f'<span class="st {s.state}">{w.get(f"state:{s.state}", w["state:information"])}'
-                f"</span>{causes.html(s.affected_by) if s.affected_by else ''}</li>\n"
+                f"</span>{parts(s.parts, w) if s.parts else ''}"
+                f"{causes.html(s.affected_by) if s.affected_by else ''}</li>\n"
             )
         out.append("</ul>")
     return mark_safe("".join(out))  # every value above is escaped

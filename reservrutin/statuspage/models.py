@@ -68,6 +68,10 @@ class Notice(models.Model):
     backup_routine = models.CharField(_("reservrutin som gäller"), max_length=300, blank=True)
     instructions = models.JSONField(_("gör så här"), default=list, blank=True)
     links = models.JSONField(_("länkar"), default=list, blank=True)
+    #: The state of each system part the notice speaks of, copied from the outage when
+    #: published (``outages.scope.part_states``): [{"system", "part", "name", "state",
+    #: "note"}]. Empty: the notice is about whole systems.
+    part_states = models.JSONField(_("systemdelar"), default=list, blank=True)
     template_key = models.CharField(max_length=80, blank=True)
     is_exercise = models.BooleanField(_("övning"), default=False)
     created_at = models.DateTimeField()

@@ -3,7 +3,8 @@
 A ``PlannedWindow`` keeps what a coordinator scheduled, including an RFC 5545 RRULE
 (SOD-05: ``FREQ=MONTHLY;BYDAY=+2WE``, 10:00–12:00). Occurrences within a horizon of
 ``HORIZON`` are materialised as ``PlannedOccurrence`` rows, each with its own
-``Outage(kind=planned)`` (a timeline for the notice reason, reports during the window)
+outage (``outages.actions.schedule_planned_outage``: a timeline for the notice reason,
+reports during the window, and the planned half of the outage state machine)
 and its ``PlannedEvent`` timers: reminders at the lead times of the notice rules, start
 and end. The ``plannedevents`` worker (``statuspage.worker``) fires them and adds later
 occurrences as earlier ones end, so a rule without end never needs infinite rows.
@@ -28,7 +29,8 @@ from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock, recurrence
 from reservrutin.lib.identity import redact
-from reservrutin.outages.models import Outage, TimelineEntry
+from reservrutin.outages import actions as outage_actions
+from reservrutin.outages.models import TimelineEntry
 from reservrutin.registry.models import System
 from reservrutin.statuspage.actions import bump_page_version
 from reservrutin.statuspage.fanout import notify_planned
@@ -202,8 +204,8 @@ def schedule_planned_outage(
     created = [_materialise(window, start, systems, rules, by=by, now=now) for start in starts]
     first = created[0]
     if short:
-        TimelineEntry.objects.create(
-            outage=first.outage,
+        outage_actions.record_on_timeline(
+            first.outage,
             kind=TimelineEntry.Kind.NOTE,
             text=ngettext(
                 "Kort varsel – regeln är minst %(days)d dag i förväg (%(source)s). "
@@ -213,16 +215,14 @@ def schedule_planned_outage(
                 rules.minimum_notice.days,
             )
             % {"days": rules.minimum_notice.days, "source": rules.source, "reason": reason},
-            data={
-                "short_notice": True,
-                "minimum_notice_days": rules.minimum_notice.days,
-                "notice_given_hours": int((starts[0] - now).total_seconds() // 3600),
-                "rule": rules.source,
-                "rule_source": rules.binding.as_data(),
-                "reason": reason,
-            },
-            actor=by,
-            created_at=now,
+            by=by,
+            at=now,
+            short_notice=True,
+            minimum_notice_days=rules.minimum_notice.days,
+            notice_given_hours=int((starts[0] - now).total_seconds() // 3600),
+            rule=rules.source,
+            rule_source=rules.binding.as_data(),
+            reason=reason,
         )
     record_event(
         "statuspage.planned_scheduled",
@@ -236,6 +236,7 @@ def schedule_planned_outage(
         reminder_hours=[int(lead.total_seconds() // 3600) for lead in rules.reminder_leads],
     )
     notify_planned(first, "planned_announced")
+    outage_actions.announce_planned_outage(first.outage, at=now)
     bump_page_version(organisation)
     return window
 
@@ -250,25 +251,19 @@ def _materialise(
     now: dt.datetime,
 ) -> PlannedOccurrence:
     end = start + (window.ends_at - window.starts_at)
-    outage = Outage.objects.create(
-        organisation=window.organisation,
-        kind=Outage.Kind.PLANNED,
+    outage = outage_actions.schedule_planned_outage(
+        window.organisation,
+        systems=systems,
         title=window.title,
         description=window.impact,
-        started_at=start,
-        planned_end_at=end,
-        created_at=now,
-        created_by=by,
-    )
-    outage.systems.set(systems)
-    TimelineEntry.objects.create(
-        outage=outage,
-        kind=TimelineEntry.Kind.STATUS,
+        starts_at=start,
+        ends_at=end,
+        by=by,
+        at=now,
         text=_("Planerat avbrott schemalagt (%(type)s).")
         % {"type": window.get_outage_type_display()},
-        data={"planned_window": str(window.code), "outage_type": window.outage_type},
-        actor=by,
-        created_at=now,
+        planned_window=str(window.code),
+        outage_type=window.outage_type,
     )
     occurrence = PlannedOccurrence.objects.create(
         window=window, outage=outage, starts_at=start, ends_at=end

@@ -87,6 +87,8 @@ class PublicNotice:
     links: list[dict[str, str]]
     outage_id: int | None
     prognosis_at: dt.datetime | None
+    #: The parts the notice speaks of (``Notice.part_states``); empty: whole systems.
+    part_states: list[dict[str, str]]
     systems: list[PublicSystem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -157,6 +159,9 @@ class SystemState:
     #: The days with trouble (day index, oldest first → worst severity that day); most days
     #: have none, so only those are kept.
     bad: dict[int, str] = field(default_factory=dict)
+    #: The system's parts with trouble, from its current notices (SOD-01, "Lifecare HSL:
+    #: Avbrott · LMO-appen: fungerar offline"); empty when the notices name no parts.
+    parts: list[PartState] = field(default_factory=list)
 
     def mark(self, first: int, last: int, severity: str) -> None:
         rank = RANK[severity]
@@ -175,6 +180,39 @@ class SystemState:
         for i, state in sorted(self.bad.items()):
             paths.setdefault(state, []).append(_DAY_PATHS[i])
         return [(state, "".join(parts)) for state, parts in paths.items()]
+
+
+@dataclass(slots=True)
+class PartState:
+    """A system part with trouble as the public pages show it: ``state`` is a severity or
+    ``affected`` (it still works in a limited way; ``note`` says how)."""
+
+    key: str
+    name: str
+    state: str
+    note: str
+
+
+def _mark_parts(states: dict[int, SystemState], current: list[PublicNotice]) -> None:
+    """Each system's parts with trouble from the current notices: a part named by several
+    notices shows the worst; ``down`` in a notice takes that notice's severity."""
+    for notice in current:
+        if not notice.part_states:
+            continue
+        ids = {s.key: s.id for s in notice.systems}
+        for item in notice.part_states:
+            state = states.get(ids.get(item["system"], 0))
+            if state is None:
+                continue
+            shown = notice.severity if item["state"] == "down" else AFFECTED
+            found = next((p for p in state.parts if p.key == item["part"]), None)
+            if found is None:
+                state.parts.append(PartState(item["part"], item["name"], shown, item["note"]))
+            elif RANK[shown] > RANK[found.state]:
+                found.state, found.note = shown, item["note"]
+    for state in states.values():
+        if len(state.parts) > 1:
+            state.parts.sort(key=lambda p: p.name)
 
 
 #: The SVG path of each day's bar (a 1 × 4 rectangle at x = day index).
@@ -215,6 +253,7 @@ _NOTICE_COLUMNS = (
     "links",
     "outage_id",
     "outage__prognosis_at",
+    "part_states",
 )
 _PLANNED_COLUMNS = ("id", "code", "title", "description", "started_at", "planned_end_at")
 
@@ -321,7 +360,7 @@ def _planned(org_ids: tuple[int, ...], history_from: dt.datetime) -> QuerySet:
         Outage.objects.real()
         .filter(organisation__in=org_ids, kind=Outage.Kind.PLANNED)
         .filter(Q(planned_end_at__gte=history_from) | Q(planned_end_at__isnull=True))
-        .exclude(status=Outage.Status.CLOSED)
+        .exclude(status__in=[Outage.Status.CLOSED, Outage.Status.CANCELLED])
         .order_by("started_at", "id", "systems__name", "systems__id")
         .values_list(*_PLANNED_COLUMNS, *(f"systems__{c}" for c in _SYSTEM_COLUMNS))
     )
@@ -426,6 +465,7 @@ def status(
         for s in notice.systems:
             if s.id in states:
                 states[s.id].notices.append(notice)
+    _mark_parts(states, current)
 
     planned: dict[int, PublicPlanned] = {}
     for row in compiled.rows(

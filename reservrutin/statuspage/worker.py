@@ -26,11 +26,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.utils.translation import gettext as _
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock
-from reservrutin.outages.models import Outage, TimelineEntry
+from reservrutin.outages import actions as outage_actions
 from reservrutin.statuspage.actions import bump_page_version
 from reservrutin.statuspage.fanout import notify_planned
 from reservrutin.statuspage.mirror import export_organisation
@@ -107,23 +106,21 @@ def _handle(event_id: int, token: uuid.UUID, now: dt.datetime) -> None:
     occurrence = event.occurrence
     window = occurrence.window
     outage = occurrence.outage
+    # The outage's state changes are outages actions (the planned half of its state
+    # machine); a cancelled occurrence's events change nothing and tell nobody.
+    cancelled = outage.status == outage.Status.CANCELLED
     if event.kind == PlannedEvent.Kind.REMINDER:
         # A reminder the worker reaches after the start would only confuse; skip it.
-        if now < occurrence.starts_at:
+        if now < occurrence.starts_at and not cancelled:
             notify_planned(occurrence, "planned_reminder", lead=event.lead)
+            outage_actions.announce_planned_outage(outage, at=now)
     elif event.kind == PlannedEvent.Kind.START:
-        Outage.objects.filter(pk=outage.pk, confirmed_at__isnull=True).update(
-            status=Outage.Status.CONFIRMED, confirmed_at=occurrence.starts_at
-        )
-        _timeline(outage, _("Det planerade avbrottet har börjat."), now)
-        notify_planned(occurrence, "planned_start")
+        if outage_actions.start_planned_outage(outage, at=now):
+            notify_planned(occurrence, "planned_start")
         _bump(window.organisation)
     else:
-        Outage.objects.filter(pk=outage.pk, resolved_at__isnull=True).update(
-            status=Outage.Status.RESOLVED, resolved_at=occurrence.ends_at
-        )
-        _timeline(outage, _("Det planerade avbrottet är slut."), now)
-        notify_planned(occurrence, "planned_end")
+        if outage_actions.complete_planned_outage(outage, ended_at=occurrence.ends_at, at=now):
+            notify_planned(occurrence, "planned_end")
         extend_window(window, now=now)
         _bump(window.organisation)
     marked = PlannedEvent.objects.filter(id=event_id, claim_token=token).update(
@@ -131,12 +128,6 @@ def _handle(event_id: int, token: uuid.UUID, now: dt.datetime) -> None:
     )
     if marked != 1:
         raise LostClaim(event_id)
-
-
-def _timeline(outage: Outage, text: str, now: dt.datetime) -> None:
-    TimelineEntry.objects.create(
-        outage=outage, kind=TimelineEntry.Kind.STATUS, text=text, created_at=now
-    )
 
 
 def _bump(organisation: Organisation) -> None:

@@ -46,12 +46,27 @@ def _document(outage: Outage) -> schema.Routine | None:
     return RoutineVersion.document_by_id(outage.routine_version_id)
 
 
-def _due_at(due: str | None, at: dt.datetime) -> dt.datetime | None:
+def _due_at(due: str | None, at: dt.datetime, *, time_factor: float = 1.0) -> dt.datetime | None:
+    """The deadline of a routine ``due`` word counted from ``at``; an exercise
+    (``time_factor`` > 1) reaches it that many times sooner, like every other clock."""
     if due == "immediately":
         return at
     local = clock.local(at)
     if due == "same_day":
-        return clock.at_local(local.date(), dt.time(23, 59))
-    if due == "next_day":
-        return clock.at_local(local.date() + dt.timedelta(days=1), dt.time(23, 59))
-    return None
+        deadline = clock.at_local(local.date(), dt.time(23, 59))
+    elif due == "next_day":
+        deadline = clock.at_local(local.date() + dt.timedelta(days=1), dt.time(23, 59))
+    else:
+        return None
+    return at + (deadline - at) / time_factor
+
+
+def routine_time(outage: Outage, delta: dt.timedelta) -> dt.timedelta:
+    """Real time ``delta`` as routine time: an exercise at ``time_factor`` 60 lives an hour
+    of the routine in a minute (TES-10's 10 hours pass in 10 minutes)."""
+    return delta * outage.time_factor
+
+
+def real_time(outage: Outage, delta: dt.timedelta) -> dt.timedelta:
+    """Routine time ``delta`` (a timer's ``after``, an acknowledge timeout) as real time."""
+    return delta / outage.time_factor

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from reservrutin.accounts.models import User
 from reservrutin.lib import clock
 from reservrutin.outages import messaging, routing
 from reservrutin.outages.actions.common import OutageError, _first_system, _lock
-from reservrutin.outages.actions.timeline import _entry
+from reservrutin.outages.actions.timeline import write_entry_in_txn
 from reservrutin.outages.models import (
     Escalation,
     TimelineEntry,
 )
 
 
-def escalate_group(escalation: Escalation, *, at: dt.datetime) -> list[Escalation]:
+def escalate_group_in_txn(escalation: Escalation, *, at: dt.datetime) -> list[Escalation]:
     """Nobody in ``escalation``'s group acknowledged in time: notify the next level (the
-    manager role's people on duty, LMN-07). Called by the worker in its transaction."""
+    manager role's people on duty, LMN-07). Runs in the worker's transaction."""
+    assert connection.in_atomic_block, "escalate_group_in_txn needs the caller's transaction"
     outage = _lock(escalation.outage)
     Escalation.objects.filter(group=escalation.group, escalated_at__isnull=True).update(
         escalated_at=at
@@ -29,7 +30,7 @@ def escalate_group(escalation: Escalation, *, at: dt.datetime) -> list[Escalatio
     role = routing.role(outage.organisation, escalation.role_key)
     nxt = role.manager_role if role is not None else None
     if nxt is None:
-        _entry(
+        write_entry_in_txn(
             outage,
             TimelineEntry.Kind.ESCALATION,
             f"Ingen kvitterade meddelandet till {escalation.role_key}, och det finns ingen "
@@ -38,7 +39,7 @@ def escalate_group(escalation: Escalation, *, at: dt.datetime) -> list[Escalatio
             group=str(escalation.group),
         )
         return []
-    notified = messaging.notify_role(
+    notified = messaging.notify_role_in_txn(
         outage,
         nxt.key,
         text=f"Ingen har kvitterat: {escalation.text}",
@@ -64,7 +65,7 @@ def acknowledge_escalation(token: str, *, by: User | None = None) -> Escalation:
             group=escalation.group, acknowledged_at__isnull=True
         ).update(acknowledged_at=now, acknowledged_by=who)
         if updated:
-            _entry(
+            write_entry_in_txn(
                 escalation.outage,
                 TimelineEntry.Kind.ACKNOWLEDGED,
                 f"{who or escalation.role_key} kvitterade meddelandet.",

@@ -9,7 +9,7 @@ from django.db import transaction
 from reservrutin.accounts.models import User
 from reservrutin.lib import clock
 from reservrutin.outages.actions.common import _due_at
-from reservrutin.outages.actions.timeline import _entry
+from reservrutin.outages.actions.timeline import write_entry_in_txn
 from reservrutin.outages.models import (
     Outage,
     Task,
@@ -36,7 +36,7 @@ def _task(
         source=source,
         source_key=source_key[:200],
         due=due or "",
-        due_at=_due_at(due, at),
+        due_at=_due_at(due, at, time_factor=outage.time_factor),
         created_at=at,
     )
 
@@ -48,7 +48,7 @@ def complete_task(task: Task, *, by: User | None) -> Task:
             done_at=now, done_by=by
         )
         if updated:
-            _entry(
+            write_entry_in_txn(
                 task.outage,
                 TimelineEntry.Kind.TASK,
                 f"Klart: {task.instruction}",

@@ -1,4 +1,8 @@
-"""The outage timeline: the one writer of ``TimelineEntry`` rows, notes and corrections.
+"""The outage timeline: the ONE place that creates ``TimelineEntry`` rows
+(``write_entry_in_txn``), plus notes and corrections. Every other app and module that puts
+something on an outage's timeline calls an action that calls this writer;
+``tests/test_single_writer.py`` fails the build on any other ``TimelineEntry`` construction.
+
 Append-only: a correction is a new entry pointing at the original."""
 
 from __future__ import annotations
@@ -6,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from reservrutin.accounts.models import User
 from reservrutin.lib import clock
@@ -17,15 +21,19 @@ from reservrutin.outages.models import (
 )
 
 
-def _entry(
+def write_entry_in_txn(
     outage: Outage,
     kind: str,
     text: str,
     *,
     at: dt.datetime,
     by: User | None = None,
+    corrects: TimelineEntry | None = None,
     **data: Any,
 ) -> TimelineEntry:
+    """Append one entry to ``outage``'s timeline, inside the caller's transaction (the entry
+    belongs with the change it records: both are kept or neither)."""
+    assert connection.in_atomic_block, "write_entry_in_txn needs the caller's transaction"
     return TimelineEntry.objects.create(
         outage=outage,
         kind=kind,
@@ -33,7 +41,24 @@ def _entry(
         data=data,
         actor=by if by is not None and by.is_authenticated else None,
         created_at=at,
+        corrects=corrects,
     )
+
+
+def record_on_timeline(
+    outage: Outage,
+    *,
+    kind: str,
+    text: str,
+    by: User | None,
+    at: dt.datetime | None = None,
+    **data: Any,
+) -> TimelineEntry:
+    """Put what another app did for ``outage`` on its timeline (a notice published or
+    ended, a planned window's short notice, an exercise started): one entry, in the
+    caller's transaction if there is one, else in its own."""
+    with transaction.atomic():
+        return write_entry_in_txn(outage, kind, text, at=at or clock.now(), by=by, **data)
 
 
 def add_note(outage: Outage, *, text: str, by: User | None) -> TimelineEntry:
@@ -41,7 +66,7 @@ def add_note(outage: Outage, *, text: str, by: User | None) -> TimelineEntry:
     if not text:
         raise OutageError("Skriv en anteckning.", field="text")
     with transaction.atomic():
-        return _entry(outage, TimelineEntry.Kind.NOTE, text, at=clock.now(), by=by)
+        return write_entry_in_txn(outage, TimelineEntry.Kind.NOTE, text, at=clock.now(), by=by)
 
 
 def correct_entry(entry: TimelineEntry, *, text: str, by: User | None) -> TimelineEntry:
@@ -50,11 +75,11 @@ def correct_entry(entry: TimelineEntry, *, text: str, by: User | None) -> Timeli
     if not text:
         raise OutageError("Skriv vad som är rätt.", field="text")
     with transaction.atomic():
-        return TimelineEntry.objects.create(
-            outage=entry.outage,
-            kind=TimelineEntry.Kind.CORRECTION,
-            text=text,
+        return write_entry_in_txn(
+            entry.outage,
+            TimelineEntry.Kind.CORRECTION,
+            text,
+            at=clock.now(),
+            by=by,
             corrects=entry,
-            actor=by if by is not None and by.is_authenticated else None,
-            created_at=clock.now(),
         )

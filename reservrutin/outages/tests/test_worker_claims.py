@@ -89,7 +89,8 @@ class ClaimTest(BaseTestCase):
         with (
             at(10),
             mock.patch(
-                "reservrutin.outages.actions.apply_timer", side_effect=RuntimeError("bad routine")
+                "reservrutin.outages.actions.apply_timer_in_txn",
+                side_effect=RuntimeError("bad routine"),
             ),
         ):
             with self.assertRaises(RuntimeError):
@@ -127,7 +128,7 @@ class ClaimTest(BaseTestCase):
 
         with at(10):
             with (
-                mock.patch("reservrutin.outages.actions.apply_timer", side_effect=Killed),
+                mock.patch("reservrutin.outages.actions.apply_timer_in_txn", side_effect=Killed),
                 self.assertRaises(Killed),
             ):
                 worker.fire_one()

@@ -125,6 +125,7 @@ def load(path: Path = CATALOG) -> dict[str, Organisation]:
                         "name": part["name"],
                         "kind": part.get("kind", SystemPart.Kind.MODULE),
                         "description": part.get("description", ""),
+                        "when_down": part.get("when_down", ""),
                     },
                 )
     for entry in entries:
@@ -209,7 +210,10 @@ def load(path: Path = CATALOG) -> dict[str, Organisation]:
                     defaults={
                         "schedule": schedules[(org.key, holding["schedule"])]
                         if holding.get("schedule")
-                        else None
+                        else None,
+                        "unit": Unit.objects.get(organisation=org, key=holding["unit"])
+                        if holding.get("unit")
+                        else None,
                     },
                 )
     _demo_rota(orgs["region-skane"])

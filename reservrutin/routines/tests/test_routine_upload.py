@@ -141,7 +141,7 @@ class RoutineUploadTestCase(BaseTestCase):
                 5,
                 "scenarios[0].stpes",
                 "okänt fält ”stpes” – menade du ”steps”? Tillåtna fält: key, title, scope, "
-                "recognise, systems, wait_for_instructions, steps, timers, staff_instructions, "
+                "recognise, systems, suggest_when, wait_for_instructions, steps, timers, staff_instructions, "
                 "notes",
             ),
         ]:

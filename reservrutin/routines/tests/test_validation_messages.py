@@ -234,7 +234,7 @@ def test_missing_fields() -> None:
 def test_unknown_fields_list_the_allowed_ones_and_guess_the_misspelt() -> None:
     assert problems(scenario("stpes: []")) == [
         "t.yaml:11:5: scenarios[0].stpes: okänt fält ”stpes” – menade du ”steps”? Tillåtna "
-        "fält: key, title, scope, recognise, systems, wait_for_instructions, steps, timers, "
+        "fält: key, title, scope, recognise, systems, suggest_when, wait_for_instructions, steps, timers, "
         "staff_instructions, notes"
     ]
     assert problems(scenario("steps: [{kind: task, what: x, vem: a}]")) == [

@@ -31,7 +31,7 @@ def test_the_same_file_reads_in_swedish_and_in_english() -> None:
         "t.yaml:12:28: scenarios[0].wait_for_instructions: ska vara true eller false, men är "
         "texten ”ja”",
         "t.yaml:11:5: scenarios[0].stpes: okänt fält ”stpes” – menade du ”steps”? Tillåtna "
-        "fält: key, title, scope, recognise, systems, wait_for_instructions, steps, timers, "
+        "fält: key, title, scope, recognise, systems, suggest_when, wait_for_instructions, steps, timers, "
         "staff_instructions, notes",
     ]
     assert messages_in("en") == [
@@ -43,7 +43,7 @@ def test_the_same_file_reads_in_swedish_and_in_english() -> None:
         "t.yaml:12:28: scenarios[0].wait_for_instructions: should be true or false, but is the "
         "text “ja”",
         "t.yaml:11:5: scenarios[0].stpes: unknown field “stpes” – did you mean “steps”? "
-        "Allowed fields: key, title, scope, recognise, systems, wait_for_instructions, steps, "
+        "Allowed fields: key, title, scope, recognise, systems, suggest_when, wait_for_instructions, steps, "
         "timers, staff_instructions, notes",
     ]
 

@@ -93,12 +93,12 @@ class PlannedWorkerTests(BaseTestCase):
         self.traveller.move_to(local(2026, 12, 9, 10, 0, 5))
         self.assertEqual(run_all(), 2)  # the reminder, then the start
         outage.refresh_from_db()
-        self.assertEqual(outage.status, Outage.Status.CONFIRMED)
+        self.assertEqual(outage.status, Outage.Status.IN_PROGRESS)
         self.assertEqual(PageVersion.objects.get(organisation=self.org_a).version, version + 1)
         self.traveller.move_to(local(2026, 12, 9, 12, 1))
         self.assertEqual(run_all(), 1)
         outage.refresh_from_db()
-        self.assertEqual(outage.status, Outage.Status.RESOLVED)
+        self.assertEqual(outage.status, Outage.Status.COMPLETED)
         self.assertEqual(outage.resolved_at, local(2026, 12, 9, 12))
         self.assertEqual(PageVersion.objects.get(organisation=self.org_a).version, version + 2)
         # The reminder reached the worker after the start: it is skipped, not sent late.
