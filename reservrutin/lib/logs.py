@@ -119,9 +119,16 @@ class RedactFilter(logging.Filter):
         if isinstance(record.msg, dict):
             record.msg = _redacted(record.msg, redact)
         else:
-            # The message with its arguments, so a number split across them is seen whole.
-            record.msg = redact(record.getMessage())
-            record.args = None
+            try:
+                # The message with its arguments, so a number split across them is whole.
+                record.msg = redact(record.getMessage())
+                record.args = None
+            except (TypeError, ValueError):
+                # Arguments that do not fit the message: logging reports that when it
+                # formats the line; masked here all the same, never raised at the caller.
+                record.msg = redact(str(record.msg))
+                args = _redacted(record.args, redact)
+                record.args = tuple(args) if isinstance(args, list) else args
         if record.exc_info:
             # Formatters print exc_text when exc_info is gone; the traceback text (with the
             # exception's message) is masked once here.

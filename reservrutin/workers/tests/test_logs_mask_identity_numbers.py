@@ -76,6 +76,14 @@ class LogLinesTestCase(BaseTestCase):
         failed = next(line for line in lines if "exc_info" in line)
         self.assertIn("recipient 19121212-**** refused", failed["exc_info"])
 
+    def test_a_malformed_log_call_neither_raises_nor_leaks(self) -> None:
+        out = self.use_format("json")
+        with mock.patch("logging.Handler.handleError") as reported:
+            log.warning("%s and %s", PNR)  # one argument short
+            log.warning("%d", f"patient {PNR}")  # wrong type
+        self.assertEqual(reported.call_count, 2)  # logging's own report, not an exception
+        self.assertNotIn(PNR, out.getvalue())
+
     def test_a_request_without_a_sane_id_gets_a_new_one(self) -> None:
         for bad in ("", "short", "x" * 65, "a b c d e f g h", 'id"\n{"level":"x"}'):
             made = request_id_from(bad)
