@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 from reservrutin.lib import env
-from reservrutin.lib.logs import logging_config
+from reservrutin.lib.logs import log_format, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
@@ -247,5 +247,5 @@ CACHES = {
 #: Logs: ``LOG_FORMAT=json`` for one JSON object a line (a log platform), else plain text.
 #: Both carry request id, user, organisation and worker loop, and mask identity numbers
 #: (reservrutin.lib.logs; docs/operations.md).
-LOG_FORMAT = env.string("LOG_FORMAT", "text")
+LOG_FORMAT = log_format(env.string("LOG_FORMAT", "text"))
 LOGGING = logging_config(LOG_FORMAT, env.string("LOG_LEVEL", "INFO"))

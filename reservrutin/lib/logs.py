@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from reservrutin.lib import env
+
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
@@ -170,6 +172,19 @@ class RequestContextMiddleware:
         org = kwargs.get("org")
         if isinstance(org, str):
             _context["organisation"].set(org)
+
+
+FORMATS = ("text", "json")
+
+
+def log_format(value: str) -> str:
+    """``LOG_FORMAT`` checked: ``text`` or ``json``; anything else is reported by the
+    settings check (reservrutin.E001) and logs as text."""
+    chosen = value.strip().lower() or "text"
+    if chosen not in FORMATS:
+        env.PROBLEMS.append(("LOG_FORMAT", value, "expected text or json"))
+        return "text"
+    return chosen
 
 
 def logging_config(log_format: str, level: str) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from unittest import mock
 from django.conf import settings
 from django.core.management import call_command
 
-from reservrutin.lib.logs import logging_config, request_id_from
+from reservrutin.lib import env
+from reservrutin.lib.logs import log_format, logging_config, request_id_from
 from reservrutin.test import BaseTestCase
 
 PNR = "19121212-1212"
@@ -91,3 +92,14 @@ class LogLinesTestCase(BaseTestCase):
             self.assertRegex(made, r"^[0-9a-f]{32}$")
         response = self.client.get("/healthz", headers={"X-Request-ID": "bad id\nforged"})
         self.assertRegex(response["X-Request-ID"], r"^[0-9a-f]{32}$")
+
+
+class LogFormatSettingTestCase(BaseTestCase):
+    def test_text_or_json_and_anything_else_is_a_settings_error(self) -> None:
+        with mock.patch.object(env, "PROBLEMS", []) as problems:
+            self.assertEqual(
+                [log_format(v) for v in ("", "JSON", "text")], ["text", "json", "text"]
+            )
+            self.assertEqual(problems, [])
+            self.assertEqual(log_format("xml"), "text")
+            self.assertEqual(problems, [("LOG_FORMAT", "xml", "expected text or json")])
