@@ -61,7 +61,7 @@ say "postgresql on 127.0.0.1:$PG_PORT"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/reservrutin"
 export SECRET_KEY=$("$BIN/python" -c "import secrets; print(secrets.token_urlsafe(50))")
 export SITE_URL="https://127.0.0.1:$NGINX_PORT" ALLOWED_HOSTS="127.0.0.1,localhost"
-export BEHIND_PROXY=true HTTPS=true DEBUG=false LOG_FORMAT=json
+export BEHIND_PROXY=true TRUSTED_PROXIES=127.0.0.1 HTTPS=true DEBUG=false LOG_FORMAT=json
 export METRICS_TOKEN=$("$BIN/python" -c "import secrets; print(secrets.token_urlsafe(24))")
 export DATA_DIR="$TMP/data" STATIC_ROOT="$TMP/static" DEMO_PASSWORD="reference-deploy"
 export READYZ_HEARTBEAT_MAX_AGE_SECONDS=60 WEB_WORKERS=1 WEB_THREADS=2

@@ -4,12 +4,11 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reservrutin.accounts import access, actions
+from reservrutin.accounts import access, actions, lockout
 from reservrutin.accounts.forms import LoginForm
 
 
@@ -26,6 +25,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         next_url = ""
     form = LoginForm(request.POST or None)
     error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             user = actions.sign_in(
@@ -34,17 +34,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except actions.LockedOut as exc:
-            until = formats.time_format(timezone.localtime(exc.until), "H:i")
-            error = _(
-                "För många misslyckade inloggningar. Försök igen efter kl. %(time)s "
-                "eller kontakta din administratör."
-            ) % {"time": until}
+            error = lockout.lockout_message(exc.until)
+            status = 429
         else:
             if user is not None:
                 login(request, user)
                 return redirect(next_url or "accounts:home")
             error = _("Fel användarnamn eller lösenord.")
-    status = 200 if not error else 400
+    if error and status == 200:
+        status = 400
     return render(
         request,
         "accounts/login.html",

@@ -218,5 +218,9 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "INFO"}},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
+            "axes": {"level": "WARNING"},
+        },
     }

@@ -21,7 +21,6 @@ from django.utils.safestring import mark_safe
 from reservrutin.accounts.models import Unit, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
-from reservrutin.lib.pdf import html_to_pdf
 from reservrutin.readiness.models import Binder, BinderPrint, ReadinessItem
 from reservrutin.registry.models import ContactPoint
 from reservrutin.registry.queries import directory
@@ -188,7 +187,7 @@ def binder_status(unit: Unit) -> BinderStatus:
 
 def render_binder_pdf(unit: Unit, binder: Binder, *, at: dt.datetime | None = None) -> bytes:
     """The binder as PDF bytes (WeasyPrint), dated and with its version on every page."""
-    from reservrutin.routines.pdf import css_string
+    from reservrutin.printouts.pdf import css_string, html_to_pdf
 
     at = at or clock.now()
     content = binder_content(unit)

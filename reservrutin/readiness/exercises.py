@@ -22,7 +22,6 @@ from reservrutin.accounts.access import has_role
 from reservrutin.accounts.models import Membership, Organisation, Unit, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
-from reservrutin.lib.pdf import html_to_pdf
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.outages import actions as outage_actions
 from reservrutin.outages.actions.common import OutageError
@@ -273,12 +272,10 @@ def people_choices(organisation: Organisation) -> list[tuple[str, str]]:
 
 def render_report_pdf(report: Report) -> bytes:
     """The after-action report as PDF bytes (WeasyPrint), marked ÖVNING on every page."""
-    from django.template.loader import render_to_string
-
-    from reservrutin.routines.pdf import css_string
+    from reservrutin.printouts.pdf import css_string, render_pdf
 
     organisation = report.exercise.organisation
-    html = render_to_string(
+    return render_pdf(
         "readiness/exercise_report_pdf.html",
         {
             "organisation": organisation,
@@ -287,4 +284,3 @@ def render_report_pdf(report: Report) -> bytes:
             "margin": css_string(f"ÖVNING – {organisation.name}"),
         },
     )
-    return html_to_pdf(html)

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from reservrutin.lib import clock
-from reservrutin.lib.pdf import html_to_pdf
+from reservrutin.printouts.pdf import html_to_pdf
 from reservrutin.records.models import RecordNumber, RecordType
 
 #: Which fields each blank form asks for, beyond the shared header.

@@ -2,8 +2,9 @@
 ``/MarkInfo`` marked, a language and a title, and the text a screen reader would read.
 
 One test per kind of PDF: routine page, downtime binder (routines, contacts, blank forms and
-wall checklist), blank form, outage review and the exercise's after-action report. They all
-go through ``reservrutin.lib.pdf.html_to_pdf``; these tests read the bytes a user gets.
+wall checklist), blank form, outage review, outage checklist and the exercise's after-action
+report. They all go through ``reservrutin.printouts.pdf.html_to_pdf``; these tests read the
+bytes a user gets.
 """
 
 from __future__ import annotations
@@ -107,6 +108,16 @@ class TaggedPdfTestCase(BaseTestCase):
         self.client.cookies["django_language"] = "en"
         self.assert_tagged(
             self.client.get(url).content, lang="en", title="Follow-up", texts=[outage.title]
+        )
+
+    def test_the_outage_checklist_pdf(self) -> None:
+        outage = make_outage(self.org_a, [self.system_a])
+        self.login(self.alice)
+        url = reverse("outages:checklist_pdf", args=["org-a", outage.code])
+        response = self.client.get(url)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assert_tagged(
+            response.content, lang="sv", title="Checklista", texts=["Checklista", outage.title]
         )
 
     def test_the_exercise_report_pdf(self) -> None:
