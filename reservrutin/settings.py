@@ -326,6 +326,18 @@ READYZ_HEARTBEAT_MAX_AGE_SECONDS = env.integer("READYZ_HEARTBEAT_MAX_AGE_SECONDS
 READYZ_OUTBOX_MAX_AGE_SECONDS = env.integer("READYZ_OUTBOX_MAX_AGE_SECONDS", 600)
 #: Bearer token for /metrics; empty means /metrics does not exist (404).
 METRICS_TOKEN = env.string("METRICS_TOKEN", "")
+# --- Front door and accessibility statement (issue 15) ------------------------------------
+#: The organisation (key) whose driftinfo ``/`` shows to visitors who are not signed in;
+#: empty: the overview of every organisation (or the only one when there is just one).
+FRONT_ORGANISATION = env.string("FRONT_ORGANISATION", "")
+#: Where users report accessibility problems (the accessibility statement, /tillganglighet/):
+#: an e-mail address and a telephone number; empty: the statement says to ask the IT
+#: service desk of one's own organisation.
+ACCESSIBILITY_CONTACT_EMAIL = env.string("ACCESSIBILITY_CONTACT_EMAIL", "")
+ACCESSIBILITY_CONTACT_PHONE = env.string("ACCESSIBILITY_CONTACT_PHONE", "")
+#: Who publishes the statement (the organisation running this instance).
+ACCESSIBILITY_PUBLISHER = env.string("ACCESSIBILITY_PUBLISHER", "")
+
 #: How long a web process trusts its last look at a status page's version (milliseconds).
 STATUSPAGE_FRESH_MS = env.integer("STATUSPAGE_FRESH_MS", 0 if TESTING else 1000)
 

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from reservrutin.accounts.access import has_role, visible_organisations
+from reservrutin.accounts.access import has_role, member_organisation_ids, visible_organisations
 from reservrutin.accounts.models import Membership, Organisation, User
 from reservrutin.lib import clock
 from reservrutin.outages import routing, scope
@@ -44,6 +44,26 @@ def get_outage_for_user(user: User, org_key: str, code: Any) -> Outage:
     if outage is None:
         raise Http404("Outage not found")
     return outage
+
+
+def current_for_user(user: User) -> QuerySet[Outage]:
+    """Open outages that concern ``user`` (the home page): of my organisations' systems, or
+    of systems my units use, in organisations I may see; newest first."""
+    if not user.is_authenticated:
+        return Outage.objects.none()
+    org_ids = member_organisation_ids(user)
+    unit_ids = set(
+        Membership.objects.filter(user=user, unit__isnull=False).values_list("unit_id", flat=True)
+    )
+    return (
+        Outage.objects.open()
+        .filter(Q(organisation_id__in=org_ids) | Q(systems__units__in=unit_ids))
+        .filter(organisation__in=visible_organisations(user))
+        .distinct()
+        .select_related("organisation", "routine_version__routine__organisation")
+        .prefetch_related("systems")
+        .order_by("-started_at")
+    )
 
 
 def reportable_systems(organisation: Organisation) -> QuerySet[System]:
