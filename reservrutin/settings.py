@@ -15,6 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from reservrutin.lib import env
+from reservrutin.lib.logs import log_format, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Request id, user and organisation on every log line; X-Request-ID echoed (issue 17).
+    "reservrutin.lib.logs.RequestContextMiddleware",
     "reservrutin.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -347,15 +350,8 @@ CACHES = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
-        "axes": {"level": "WARNING"},
-    },
-}
+#: Logs: ``LOG_FORMAT=json`` for one JSON object a line (a log platform), else plain text.
+#: Both carry request id, user, organisation and worker loop, and mask identity numbers
+#: (reservrutin.lib.logs; docs/operations.md).
+LOG_FORMAT = log_format(env.string("LOG_FORMAT", "text"))
+LOGGING = logging_config(LOG_FORMAT, env.string("LOG_LEVEL", "INFO"))

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from django.utils.module_loading import import_string
 
+from reservrutin.lib.logs import in_loop
+
 LOOPS: dict[str, str] = {
     "sendoutbox": "reservrutin.notifications.worker.send_batch",
     "runtimers": "reservrutin.outages.worker.fire_one",
@@ -27,4 +29,5 @@ def load(names: list[str] | None = None) -> dict[str, Callable[[], bool]]:
     unknown = [n for n in chosen if n not in LOOPS]
     if unknown:
         raise KeyError(f"unknown worker loop(s): {', '.join(unknown)}")
-    return {name: import_string(LOOPS[name]) for name in chosen}
+    # Each step logs with its loop name (lib/logs.py).
+    return {name: in_loop(name, import_string(LOOPS[name])) for name in chosen}
