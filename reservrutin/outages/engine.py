@@ -159,6 +159,26 @@ def run_steps_in_txn(
         STEP_HANDLERS[type(step)](run, step, f"{prefix}:{step.id or index}")
 
 
+def notify_again_in_txn(outage: Outage, *, at: dt.datetime) -> int:
+    """Run the running scenario's ``notify`` steps again after the outage's scope grew
+    (``actions.scope.widen_scope``). Each person is alerted once per outage and purpose
+    (``messaging.notify_role_in_txn``), so only the people on duty for the newly covered
+    units hear; everyone already told is left alone. Returns how many were told now."""
+    _in_txn("notify_again_in_txn")
+    if outage.status not in (Outage.Status.CONFIRMED, Outage.Status.BACKUP_ACTIVE):
+        return 0
+    doc = _document(outage)
+    scenario = routing.scenario(doc, outage.scenario_key) if outage.scenario_key else None
+    if doc is None or scenario is None:
+        return 0
+    run = _Run(outage, doc, source=Task.Source.STEP, at=at)
+    before = outage.escalations.count()
+    for step in scenario.steps:
+        if isinstance(step, schema.NotifyStep):
+            _notify(run, step, "")
+    return outage.escalations.count() - before
+
+
 def _point_text(point: ContactPoint | None, note: str | None) -> str:
     if point is None:
         return note or ""

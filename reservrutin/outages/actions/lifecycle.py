@@ -440,7 +440,7 @@ def close_outage(outage: Outage, *, by: User | None) -> Outage:
         outage = _lock(outage)
         if not states.allowed(outage, Status.CLOSED):
             raise OutageError("Bara en åtgärdad störning kan avslutas.")
-        undone = outage.tasks.filter(done_at__isnull=True).count()
+        undone = outage.tasks.open().count()
         states.transition_in_txn(
             outage,
             Status.CLOSED,

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from reservrutin.accounts.models import Unit, User
 from reservrutin.lib import clock
-from reservrutin.outages import scope
+from reservrutin.outages import engine, scope
 from reservrutin.outages.actions.common import OutageError, _lock
 from reservrutin.outages.actions.timeline import write_entry_in_txn
 from reservrutin.outages.models import Outage, Report, ReportAddition, TimelineEntry
@@ -58,6 +58,9 @@ def widen_scope(
             at=at,
             by=by,
         )
+        # A running scenario's alerts reach the people on duty for what is newly covered;
+        # those already told are not told again.
+        engine.notify_again_in_txn(outage, at=at)
     return bool(grew)
 
 
