@@ -41,14 +41,26 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
+#: Reports every Content-Security-Policy violation to the console, where ``Page`` collects it
+#: (Chromium logs most of them itself; this also catches the ones it reports only as events).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+    + ` at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
 class Page:
-    """A Playwright page that records console errors and failed requests, and checks axe."""
+    """A Playwright page that records console errors (Content-Security-Policy violations
+    included) and failed requests, and checks axe."""
 
     def __init__(self, page: Any, base_url: str) -> None:
         self.page = page
         self.base_url = base_url
         self.console: list[str] = []
         self.offsite: list[str] = []
+        page.add_init_script(CSP_LISTENER)
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console.append(f"pageerror: {exc}"))
         page.on("request", self._on_request)
@@ -71,8 +83,13 @@ class Page:
         self.check()
         return response
 
+    def csp_violations(self) -> list[str]:
+        return [m for m in self.console if "Content Security Policy" in m or "CSP violation" in m]
+
     def check(self) -> None:
-        """axe reports no violations, the console is clean and nothing left our host."""
+        """No Content-Security-Policy violation, axe reports no violations, the console is
+        clean and nothing left our host."""
+        assert not self.csp_violations(), self.csp_violations()
         from axe_playwright_python.sync_playwright import Axe
 
         results = Axe().run(self.page)

@@ -7,10 +7,12 @@ install (SQLite in ``DATA_DIR``); production sets ``DEBUG=false`` and the system
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from reservrutin.lib import env
 
@@ -35,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "reservrutin.accounts",
     "reservrutin.audit",
     "reservrutin.registry",
@@ -50,9 +54,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "reservrutin.statuspage.middleware.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL bytes and lone surrogates in the query string or form answer 400 (issue 14).
     "reservrutin.lib.params.BadInputMiddleware",
+    "reservrutin.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reservrutin.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reservrutin.middleware.StockholmTimeMiddleware",
+    # Last, so it sees the answer of every view that called authenticate() (the admin's too)
+    # and turns a lockout into the lockout page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reservrutin.urls"
@@ -115,9 +125,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and login ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = env.strings(
-    "AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]
-)
+#: django-axes checks every authenticate() call first (the login page, the admin and any
+#: backend added later) and refuses while the (username, address) pair is locked.
+AXES_BACKEND = "axes.backends.AxesStandaloneBackend"
+AUTHENTICATION_BACKENDS = [
+    AXES_BACKEND,
+    *(
+        backend
+        for backend in env.strings(
+            "AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]
+        )
+        if backend != AXES_BACKEND
+    ),
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -130,9 +150,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-#: Failed logins for one account (or one address) within the window before it is locked.
+#: Failed logins for one username from one client address within the window before that
+#: pair is locked (nobody can lock out someone else's address or account).
 LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = env.integer("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+#: Failed logins per hour over all accounts and addresses that raise the alarm (a log line
+#: and an audit event for administrators); nobody is locked by it.
+LOGIN_FAILURE_ALARM_PER_HOUR = env.integer("LOGIN_FAILURE_ALARM_PER_HOUR", 200)
+AXES_ENABLED = env.boolean("AXES_ENABLED", True)
+AXES_HANDLER = "reservrutin.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "reservrutin.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "reservrutin.accounts.lockout.cool_off"
+AXES_CLIENT_IP_CALLABLE = "reservrutin.lib.clientaddress.client_address"
+AXES_USERNAME_CALLABLE = "reservrutin.accounts.lockout.username"
+AXES_WHITELIST_CALLABLE = "reservrutin.accounts.lockout.exempt"
+AXES_LOCKOUT_CALLABLE = "reservrutin.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The lock lifts a fixed time after the last counted failure, so the page can say when.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the global alarm counts these rows
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no row of their own
+AXES_VERBOSE = False
+#: Proxies whose X-Forwarded-For is believed (lib/clientaddress.py): addresses or CIDRs.
+TRUSTED_PROXIES: list[str] = []
+for _proxy in env.strings("TRUSTED_PROXIES", []):
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        env.PROBLEMS.append(("TRUSTED_PROXIES", _proxy, "not an IP address or CIDR network"))
+    else:
+        TRUSTED_PROXIES.append(_proxy)
 #: A session ends after this many minutes without a request (shared computers on wards).
 SESSION_IDLE_TIMEOUT_MINUTES = env.integer("SESSION_IDLE_TIMEOUT_MINUTES", 60)
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 12 * 3600)
@@ -146,6 +194,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 102
 # routine file larger than routines.loader.MAX_BYTES is refused by the upload form.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.integer("FILE_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.integer("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+
+# --- Limits on the public forms (no login): fault reports and subscriptions ----------------
+# Counted in the database, so every web process agrees; keyed on the client address from
+# TRUSTED_PROXIES (lib/clientaddress.py). docs/configuration.md explains each.
+OUTAGES_UNAUTHENTICATED_REPORTS_PER_HOUR = env.integer(
+    "OUTAGES_UNAUTHENTICATED_REPORTS_PER_HOUR", 5
+)
+OUTAGES_UNAUTHENTICATED_REPORTS_PER_ORGANISATION_PER_HOUR = env.integer(
+    "OUTAGES_UNAUTHENTICATED_REPORTS_PER_ORGANISATION_PER_HOUR", 60
+)
+OUTAGES_UNAUTHENTICATED_REPORTS_PER_PHONE_PER_HOUR = env.integer(
+    "OUTAGES_UNAUTHENTICATED_REPORTS_PER_PHONE_PER_HOUR", 5
+)
+SUBSCRIBE_PER_CLIENT_PER_HOUR = env.integer("SUBSCRIBE_PER_CLIENT_PER_HOUR", 10)
+SUBSCRIBE_CONFIRMATIONS_PER_TARGET_PER_HOUR = env.integer(
+    "SUBSCRIBE_CONFIRMATIONS_PER_TARGET_PER_HOUR", 3
+)
+SUBSCRIBE_CONFIRMATIONS_PER_ORGANISATION_PER_HOUR = env.integer(
+    "SUBSCRIBE_CONFIRMATIONS_PER_ORGANISATION_PER_HOUR", 100
+)
+SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES = env.integer("SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES", 10)
+#: Mail domains (besides Gmail, Outlook and the like) that deliver name+tag to name.
+SUBSCRIPTION_PLUS_TAG_DOMAINS = env.strings("SUBSCRIPTION_PLUS_TAG_DOMAINS", [])
 
 # --- HTTPS -----------------------------------------------------------------------------------
 HTTPS = env.boolean("HTTPS", not DEBUG and not TESTING)
@@ -161,6 +232,22 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("BEHIND_PROXY", False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+#: Content-Security-Policy on every response (django-csp): nothing from other hosts, no inline
+#: script, no inline style except the status page's and the widget's own CSS, allowed by its
+#: hash (``statuspage.policy``), and no page may be framed except the widget, whose
+#: ``frame-ancestors`` is the organisation's allow-list (``EmbedOrigin``).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "script-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # HSTS preload commits the whole registrable domain (often a region's or municipality's
 # main domain) to HTTPS forever; that is the domain owner's decision, not this app's.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -218,9 +305,16 @@ WEBHOOK_SECRET = env.string("WEBHOOK_SECRET", "")
 # --- Workers ---------------------------------------------------------------------------------
 WORKER_IDLE_SECONDS = env.integer("WORKER_IDLE_SECONDS", 2)
 WORKER_LEASE_SECONDS = env.integer("WORKER_LEASE_SECONDS", 60)
+#: A worker that loses the database waits this long, then twice as long each time up to
+#: the cap, before it tries again (docs/operations.md "Workers").
+WORKER_BACKOFF_SECONDS = env.integer("WORKER_BACKOFF_SECONDS", 1)
+WORKER_BACKOFF_CAP_SECONDS = env.integer("WORKER_BACKOFF_CAP_SECONDS", 30)
 #: How many due outbox messages one sendoutbox worker claims per transaction.
 OUTBOX_BATCH_SIZE = env.integer("OUTBOX_BATCH_SIZE", 50)
 STATIC_MIRROR_DIR = env.string("STATIC_MIRROR_DIR", "")
+#: Where the static mirror is served from (another server or a file share's web address);
+#: the 503 page shown while the database is down links to it.
+STATUS_MIRROR_URL = env.string("STATUS_MIRROR_URL", "")
 
 # --- Operations: /readyz and /metrics ---------------------------------------------------------
 #: /readyz is unready when a worker loop's newest heartbeat is older than this.
@@ -229,6 +323,18 @@ READYZ_HEARTBEAT_MAX_AGE_SECONDS = env.integer("READYZ_HEARTBEAT_MAX_AGE_SECONDS
 READYZ_OUTBOX_MAX_AGE_SECONDS = env.integer("READYZ_OUTBOX_MAX_AGE_SECONDS", 600)
 #: Bearer token for /metrics; empty means /metrics does not exist (404).
 METRICS_TOKEN = env.string("METRICS_TOKEN", "")
+# --- Front door and accessibility statement (issue 15) ------------------------------------
+#: The organisation (key) whose driftinfo ``/`` shows to visitors who are not signed in;
+#: empty: the overview of every organisation (or the only one when there is just one).
+FRONT_ORGANISATION = env.string("FRONT_ORGANISATION", "")
+#: Where users report accessibility problems (the accessibility statement, /tillganglighet/):
+#: an e-mail address and a telephone number; empty: the statement says to ask the IT
+#: service desk of one's own organisation.
+ACCESSIBILITY_CONTACT_EMAIL = env.string("ACCESSIBILITY_CONTACT_EMAIL", "")
+ACCESSIBILITY_CONTACT_PHONE = env.string("ACCESSIBILITY_CONTACT_PHONE", "")
+#: Who publishes the statement (the organisation running this instance).
+ACCESSIBILITY_PUBLISHER = env.string("ACCESSIBILITY_PUBLISHER", "")
+
 #: How long a web process trusts its last look at a status page's version (milliseconds).
 STATUSPAGE_FRESH_MS = env.integer("STATUSPAGE_FRESH_MS", 0 if TESTING else 1000)
 
@@ -247,5 +353,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

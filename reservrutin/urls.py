@@ -20,3 +20,6 @@ urlpatterns = [
     path("", include("reservrutin.printouts.urls")),
     path("", include("reservrutin.workers.urls")),
 ]
+
+#: A lost database answers 503 with Retry-After instead of 500 (reservrutin/unavailable.py).
+handler500 = "reservrutin.unavailable.server_error"

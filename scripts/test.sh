@@ -34,7 +34,7 @@ DEBUG=true "$PY" manage.py makemigrations --check --dry-run
 PYTEST=("$PY" -m pytest -p xdist -n "${TEST_WORKERS:-2}" -q)
 
 step "pytest on SQLite"
-env -u DATABASE_URL "${PYTEST[@]}" -m "not browser"
+env -u DATABASE_URL "${PYTEST[@]}" -m "not browser and not fault"
 
 step "pytest on PostgreSQL"
 PG_TMP=""
@@ -69,7 +69,15 @@ else
     -o "-p $PG_PORT -k $PG_TMP -c listen_addresses=127.0.0.1" -w start >/dev/null
   PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/reservrutin"
 fi
-DATABASE_URL="$PG_URL" "${PYTEST[@]}" -m "not browser"
+DATABASE_URL="$PG_URL" "${PYTEST[@]}" -m "not browser and not fault"
+
+step "fault tests (own PostgreSQL cluster, real worker, web server and SMTP on loopback)"
+# They start and stop their own cluster on a free port, whatever runs on 5432.
+if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+  echo "test: installing PostgreSQL for the fault tests' cluster"
+  apt_install postgresql
+fi
+env -u DATABASE_URL "$PY" -m pytest -q -p no:xdist -m fault
 
 step "browser tests (Chromium + axe)"
 env -u DATABASE_URL "$PY" -m pytest -q -m browser

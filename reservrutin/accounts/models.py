@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reservrutin.lib.phone import validate_phone
+from reservrutin.lib.phone import parse_country_codes, validate_country_codes, validate_phone
 
 
 class User(AbstractUser):
@@ -70,6 +70,16 @@ class Organisation(models.Model):
         default=False,
         help_text=_("För när inloggningen själv är det som inte fungerar (SOD-10)."),
     )
+    sms_country_codes = models.CharField(
+        _("SMS till fler länder"),
+        max_length=200,
+        blank=True,
+        validators=[validate_country_codes],
+        help_text=_(
+            "Landsnummer, utöver Sverige, vars mobilnummer får prenumerera på driftinfo via "
+            "SMS, till exempel 47, 45. Betalnummer och satellitnummer nekas alltid."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -80,6 +90,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sms_countries(self) -> frozenset[int]:
+        """The calling codes besides Sweden's that public SMS subscriptions may use."""
+        return parse_country_codes(self.sms_country_codes)
 
 
 class Unit(models.Model):
@@ -191,18 +206,3 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.unit or self.system or self.organisation
         return f"{self.user} — {self.get_role_display()} ({scope})"
-
-
-class LoginAttempt(models.Model):
-    """One failed sign-in, kept to lock an account or address after repeated failures."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, blank=True)
-    attempted_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = _("misslyckad inloggning")
-        verbose_name_plural = _("misslyckade inloggningar")
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.attempted_at:%Y-%m-%d %H:%M}"

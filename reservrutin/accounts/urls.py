@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("logga-in/", views.login_view, name="login"),
     path("logga-ut/", views.logout_view, name="logout"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
 ]

@@ -1,22 +1,51 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from reservrutin.accounts import access, actions
+from reservrutin.accounts import access, actions, hooks, lockout
 from reservrutin.accounts.forms import LoginForm
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The way in. Anonymous: the public status overview (``hooks.front_door``), with
+    sign-in as a link. Signed in: what is down for me now, my tasks, my back-registration
+    queue and my unit's readiness (``hooks.home_sections``), then my organisations."""
+    if not request.user.is_authenticated:
+        for response in hooks.front_door.call_all(request):
+            if response is not None:
+                return response
+        return redirect_to_login(request.get_full_path())
+    sections = sorted(
+        (s for found in hooks.home_sections.call_all(request.user) for s in found),
+        key=lambda s: s.order,
+    )
     organisations = access.visible_organisations(request.user).order_by("kind", "name")
-    return render(request, "accounts/home.html", {"organisations": organisations})
+    return render(
+        request,
+        "accounts/home.html",
+        {"organisations": organisations, "sections": sections},
+    )
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Tillgänglighetsredogörelse (DOS-lagen), public, for every organisation's users."""
+    return render(
+        request,
+        "accounts/accessibility.html",
+        {
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+            "publisher": settings.ACCESSIBILITY_PUBLISHER,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,6 +55,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         next_url = ""
     form = LoginForm(request.POST or None)
     error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             user = actions.sign_in(
@@ -34,17 +64,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except actions.LockedOut as exc:
-            until = formats.time_format(timezone.localtime(exc.until), "H:i")
-            error = _(
-                "För många misslyckade inloggningar. Försök igen efter kl. %(time)s "
-                "eller kontakta din administratör."
-            ) % {"time": until}
+            error = lockout.lockout_message(exc.until)
+            status = 429
         else:
             if user is not None:
                 login(request, user)
                 return redirect(next_url or "accounts:home")
             error = _("Fel användarnamn eller lösenord.")
-    status = 200 if not error else 400
+    if error and status == 200:
+        status = 400
     return render(
         request,
         "accounts/login.html",

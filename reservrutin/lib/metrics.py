@@ -25,6 +25,12 @@ STATUSPAGE_FASTPATH = Counter(
     ["how"],
 )
 
+LOGIN_FAILURE_ALARMS = Counter(
+    "reservrutin_login_failure_alarms",
+    "Failed sign-ins seen while failures over all accounts were past the hourly ceiling "
+    "(LOGIN_FAILURE_ALARM_PER_HOUR, accounts/lockout.py).",
+)
+
 
 def rendered(path: str) -> None:
     """Count one fresh render of a public page (``path`` is the page kind, not the URL)."""
@@ -34,3 +40,8 @@ def rendered(path: str) -> None:
 def fastpath(how: str) -> None:
     """Count one fast-path answer: ``kept`` (bytes kept) or ``lean`` (rendered directly)."""
     STATUSPAGE_FASTPATH.labels(how=how).inc()
+
+
+def login_failure_alarm() -> None:
+    """Count one failed sign-in past the global ceiling (a flood over many accounts)."""
+    LOGIN_FAILURE_ALARMS.inc()

@@ -1,6 +1,7 @@
 """The ``sendoutbox`` worker step: deliver a batch of due outbox messages.
 
-The claim protocol (docs/notifications.md, docs/architecture.md "The claim protocol"), one batch at a time:
+The claim protocol (``lib/claim.py``, docs/architecture.md "The claim protocol",
+docs/notifications.md), one batch at a time:
 
 1. Find up to ``OUTBOX_BATCH_SIZE`` due rows, oldest first. On PostgreSQL
    ``select_for_update(skip_locked=True)`` spreads concurrent workers over different rows;
@@ -29,18 +30,17 @@ The claim protocol (docs/notifications.md, docs/architecture.md "The claim proto
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
-import operator
 import random
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 
 from reservrutin.lib import clock
+from reservrutin.lib.claim import Claims, Seen, lock
 from reservrutin.notifications.models import DeliveryAttempt, OutboxMessage
 from reservrutin.notifications.transports.base import TransportError, get_transport
 
@@ -114,7 +114,10 @@ def batch_size() -> int:
     return max(1, settings.OUTBOX_BATCH_SIZE)
 
 
-def claim(seen: list[tuple[int, uuid.UUID | None]], now: dt.datetime) -> uuid.UUID | None:
+OUTBOX = Claims(OutboxMessage)
+
+
+def claim(seen: list[Seen], now: dt.datetime) -> uuid.UUID | None:
     """Step 2: compare-and-set on every row of ``seen`` at once. Returns our new token if
     we won at least one row (the rows now carrying it), or None if other workers won all.
 
@@ -122,37 +125,23 @@ def claim(seen: list[tuple[int, uuid.UUID | None]], now: dt.datetime) -> uuid.UU
     a dead worker's token for a row whose lease ran out. If anyone claimed a row since,
     its token differs and that row is not updated.
     """
-    if not seen:
-        return None
-    free = [message_id for message_id, token in seen if token is None]
-    same_token = [Q(id=message_id, claim_token=token) for message_id, token in seen if token]
-    if free:
-        same_token.append(Q(id__in=free, claim_token__isnull=True))
-    token = uuid.uuid4()
     claimed_until = now + lease()
-    updated = OutboxMessage.objects.filter(
-        functools.reduce(operator.or_, same_token),
-        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
-        status__in=OutboxMessage.DUE_STATUSES,
-        next_attempt_at__lte=now,
-    ).update(
+    return OUTBOX.take(
+        seen,
+        now=now,
+        until=claimed_until,
+        still=Q(status__in=OutboxMessage.DUE_STATUSES, next_attempt_at__lte=now),
         status=OutboxMessage.Status.SENDING,
-        claim_token=token,
-        claimed_until=claimed_until,
         # The row becomes due again exactly when the lease runs out (step 5).
         next_attempt_at=claimed_until,
-        attempts=F("attempts") + 1,
     )
-    return token if updated else None
 
 
 def claim_batch(now: dt.datetime, limit: int | None = None) -> tuple[bool, Batch | None]:
     """Steps 1 and 2 in one short transaction. Returns (found due rows?, our batch, or None
     when other workers claimed all of them first)."""
     with transaction.atomic():
-        due = OutboxMessage.objects.due(now).order_by("next_attempt_at", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
+        due = lock(OutboxMessage.objects.due(now), order=("next_attempt_at", "id"))
         seen = list(due.values_list("id", "claim_token")[: limit or batch_size()])
         if not seen:
             return False, None
@@ -201,14 +190,8 @@ def deliver(message: OutboxMessage) -> Outcome:
 
 def _held(batch: Batch, claims: list[Claim]) -> set[int]:
     """The ids among ``claims`` that still carry our token, locked until the transaction
-    ends so nobody can take them between this read and our UPDATE (in id order, so two
-    transactions never wait on each other crosswise)."""
-    return set(
-        OutboxMessage.objects.select_for_update()
-        .filter(id__in=[c.message.id for c in claims], claim_token=batch.token)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    ends (``Claims.held``)."""
+    return OUTBOX.held([c.message.id for c in claims], batch.token)
 
 
 def _apply(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> None:
@@ -277,11 +260,12 @@ def renew(batch: Batch, claims: list[Claim], now: dt.datetime) -> list[Claim]:
     the row (a claim replaces the token), so even a lease that just ran out is still ours
     to extend. A row someone took over or stopped in the meantime is dropped, unsent."""
     claimed_until = now + lease()
-    with transaction.atomic():
-        held = _held(batch, claims)
-        OutboxMessage.objects.filter(id__in=held, claim_token=batch.token).update(
-            claimed_until=claimed_until, next_attempt_at=claimed_until
-        )
+    held = OUTBOX.renew(
+        [c.message.id for c in claims],
+        batch.token,
+        until=claimed_until,
+        next_attempt_at=claimed_until,
+    )
     batch.claimed_until = claimed_until
     for claimed in claims:
         if claimed.message.id not in held:

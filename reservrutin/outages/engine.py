@@ -66,6 +66,8 @@ class _Run:
             source_key=key,
             at=self.at,
             due=due,
+            each=getattr(step, "each", None),
+            fallback=getattr(step, "fallback", None),
         )
 
 
@@ -343,6 +345,8 @@ def create_tasks_in_txn(
             source_key=f"{key}:{index}",
             at=at,
             due=item.due,
+            each=item.each,
+            fallback=item.fallback,
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -9,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reservrutin.accounts.models import Organisation
-from reservrutin.lib import params
+from reservrutin.lib import clock, params
 from reservrutin.outages.models import Report
 from reservrutin.outages.queries import reportable_systems
 from reservrutin.registry.models import SystemPart
@@ -195,3 +197,38 @@ class CancelForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PerformedAtField(forms.DateTimeField):
+    """When work was really done: a date and time (``2026-11-24T10:10``) or, typed on a
+    phone, just a time (``10:10``) meaning today (local time). Empty: now."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and TIME_ONLY.match(text):
+            hour, minute = (int(x) for x in text.replace(".", ":").split(":"))
+            if hour > 23 or minute > 59:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            return clock.at_local(clock.local(clock.now()).date(), dt.time(hour, minute))
+        return super().to_python(value)
+
+
+TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}$")
+
+
+class TaskDoneForm(forms.Form):
+    """Tick a task; ``performed_at`` when it was done earlier (on paper, signed afterwards).
+    The entry time is always now and is not a field."""
+
+    performed_at = PerformedAtField(
+        label=_("Utfört (om det gjordes tidigare)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Tomt: nu. Till exempel 10:10 för i dag."),
+        error_messages={"invalid": _("Skriv tiden som 10:10, eller datum och tid.")},
+    )
+
+
+#: The longest reason kept for a takeover or a hand-over (it goes on the timeline).
+REASON_MAX_LENGTH = 500

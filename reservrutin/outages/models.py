@@ -433,9 +433,10 @@ class Timer(ClaimFields):
         ordering = ["due_at", "id"]
         indexes = [
             # The due-timer query of the ``runtimers`` worker (worker.fire_one): only pending
-            # rows are in the index, so it stays small however many timers have fired.
+            # rows are in the index, so it stays small however many timers have fired; rows
+            # come in (due_at, id) order, so ties fire by id without a sort.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 condition=Q(fired_at__isnull=True, skipped_at__isnull=True),
                 name="timer_due",
             ),
@@ -451,10 +452,31 @@ class Timer(ClaimFields):
         return f"{self.key} {self.due_at:%Y-%m-%d %H:%M}"
 
 
+class TaskQuerySet(models.QuerySet["Task"]):
+    def open(self) -> TaskQuerySet:
+        """Tasks someone still has to do: not done and not handed over to a fallback."""
+        return self.filter(done_at__isnull=True, handed_over_at__isnull=True)
+
+
 class Task(models.Model):
-    """Something a role must do during or after an outage: from a routine step, a timer, a
-    resolution rule (TES-10) or an activated backup routine. ``script`` is what to say or
-    put on the phone queue (LMN-08, LMN-10, LMN-11)."""
+    """Something a role or a person must do during or after an outage: from a routine step,
+    a timer, a resolution rule (TES-10) or an activated backup routine. ``script`` is what
+    to say or put on the phone queue (LMN-08, LMN-10, LMN-11).
+
+    ``role_key`` is the role the routine gives the step to (a ``registry.refs.RoleRef`` as
+    written, ``org:key`` for a partner's role); only its holders may tick it. A step the
+    routine addresses to each person (``each``) becomes one row per person, with
+    ``assignee`` set: only that person ticks it. ``assignee`` is also set when a coordinator
+    takes a step over (``taken_over_at``, with the reason on the timeline).
+
+    A person who cannot do their own task hands it over: ``handed_over_at`` is set and a new
+    row for ``fallback_role_key`` names them in ``on_behalf_of`` and points back through
+    ``replaces`` (TES-10: one with a day off tells an administrator).
+
+    ``done_at`` is when the tick was entered and can never be changed; ``performed_at`` is
+    when the work was really done, when that was earlier (work done on paper, signed
+    afterwards: "utfört 10:10", entered 11:00).
+    """
 
     class Source(models.TextChoices):
         STEP = "step", _("Steg i scenariot")
@@ -462,17 +484,49 @@ class Task(models.Model):
         RESOLUTION = "resolution", _("Efter åtgärd")
         BACKUP_ROUTINE = "backup_routine", _("Reservrutin")
         ESCALATION = "escalation", _("Eskalering")
+        FALLBACK = "fallback", _("I stället för någon som inte kan")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="tasks")
     role_key = models.CharField(_("roll"), max_length=161, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
     instruction = models.TextField(_("uppgift"))
     script = models.TextField(_("text att läsa upp eller lägga ut"), blank=True)
     source = models.CharField(_("källa"), max_length=20, choices=Source.choices)
     source_key = models.CharField(max_length=200, blank=True)
     due_at = models.DateTimeField(_("senast"), null=True, blank=True)
     due = models.CharField(_("när"), max_length=20, blank=True)
+    #: The routine's fallback for a personal task: the role that does it for a person who
+    #: cannot, and what that role does (copied from the routine version at creation).
+    fallback_role_key = models.CharField(_("annars"), max_length=161, blank=True)
+    fallback_instruction = models.TextField(_("uppgift för den som tar över"), blank=True)
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("för"),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fallbacks",
+        verbose_name=_("i stället för"),
+    )
+    handed_over_at = models.DateTimeField(_("lämnad över"), null=True, blank=True)
+    taken_over_at = models.DateTimeField(_("tagen över"), null=True, blank=True)
     done_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    performed_at = models.DateTimeField(_("utfört"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -483,13 +537,29 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField()
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("uppgift")
         verbose_name_plural = _("uppgifter")
         ordering = ["done_at", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(performed_at__isnull=True) | Q(done_at__isnull=False),
+                name="task_performed_only_when_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True) | Q(handed_over_at__isnull=True),
+                name="task_done_or_handed_over",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.instruction[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None and self.handed_over_at is None
 
 
 class EscalationQuerySet(models.QuerySet["Escalation"]):
@@ -562,9 +632,10 @@ class Escalation(ClaimFields):
         verbose_name_plural = _("eskaleringar")
         ordering = ["notified_at", "level", "id"]
         indexes = [
-            # The due-escalation query of the ``runtimers`` worker (worker.escalate_one).
+            # The due-escalation query of the ``runtimers`` worker (worker.escalate_one),
+            # in (due_at, id) order.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 condition=Q(
                     acknowledged_at__isnull=True,
                     escalated_at__isnull=True,

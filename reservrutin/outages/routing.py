@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.registry.models import ContactPoint, Role, System
+from reservrutin.registry.refs import Ref
 from reservrutin.routines import schema
 from reservrutin.routines.models import RoutineVersion
 
@@ -34,9 +35,9 @@ def routine_for(organisation: Organisation, systems: Iterable[System]) -> Routin
         own = version.routine.organisation_id == organisation.pk
         if not own and organisation.key not in parsed.get("organisations", []):
             continue
-        covered = {ref.split(":")[-1] for ref in parsed.get("systems", [])}
+        covered = {Ref.parse(ref).key for ref in parsed.get("systems", [])}
         for scenario in parsed.get("scenarios", []):
-            covered.update(ref.split(":")[-1] for ref in scenario.get("systems", []))
+            covered.update(Ref.parse(ref).key for ref in scenario.get("systems", []))
         hits = len(keys & covered)
         if not hits:
             continue
@@ -66,7 +67,7 @@ def scenarios_for(doc: schema.Routine | None, systems: Iterable[System]) -> list
     for item in doc.scenarios:
         if item.scope == "planned":
             continue
-        own = {ref.split(":")[-1] for ref in item.systems}
+        own = {Ref.parse(ref).key for ref in item.systems}
         if not own or own & keys:
             found.append(item)
     return found
@@ -84,14 +85,14 @@ def template(doc: schema.Routine | None, key: str | None) -> schema.Template | N
     return next((t for t in doc.templates if t.key == key), None)
 
 
-def _split(ref: str, organisation: Organisation) -> tuple[Q, str]:
-    if ":" in ref:
-        org_key, key = ref.split(":", 1)
-        return Q(organisation__key=org_key), key
-    return Q(organisation=organisation), ref
+def _split(ref: str | Ref, organisation: Organisation) -> tuple[Q, str]:
+    parsed = ref if isinstance(ref, Ref) else Ref.parse(ref)
+    if parsed.organisation_key:
+        return Q(organisation__key=parsed.organisation_key), parsed.key
+    return Q(organisation=organisation), parsed.key
 
 
-def role(organisation: Organisation, ref: str) -> Role | None:
+def role(organisation: Organisation, ref: str | Ref) -> Role | None:
     where, key = _split(ref, organisation)
     return (
         Role.objects.filter(where, key=key)

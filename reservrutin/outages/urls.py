@@ -18,6 +18,21 @@ urlpatterns = [
         name="task_done",
     ),
     path(
+        "org/<slug:org>/storningar/<uuid:code>/uppgifter/<uuid:task>/ta-over/",
+        views.task_take_over,
+        name="task_take_over",
+    ),
+    path(
+        "org/<slug:org>/storningar/<uuid:code>/uppgifter/<uuid:task>/kan-inte/",
+        views.task_hand_over,
+        name="task_hand_over",
+    ),
+    path(
+        "org/<slug:org>/storningar/<uuid:code>/checklista.pdf",
+        views.checklist_pdf,
+        name="checklist_pdf",
+    ),
+    path(
         "org/<slug:org>/storningar/<uuid:code>/tidslinje.csv",
         views.timeline_csv,
         name="timeline_csv",

@@ -13,24 +13,22 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reservrutin.accounts.access import visible_organisations
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, params
+from reservrutin.lib.clientaddress import client_address
 from reservrutin.lib.csvexport import csv_response
 from reservrutin.outages import actions, forms, queries, routing, scope, states
 from reservrutin.outages.models import Outage, Report, Task
+from reservrutin.printouts.pdf import render_pdf
 
 #: Session key listing the reports this browser made (so an anonymous reporter can see
 #: the result page of their own report, and nobody else's).
 SESSION_REPORTS = "outages.reports"
-
-
-def _client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _report_organisation(request: HttpRequest, org: str) -> Organisation | None:
@@ -76,7 +74,7 @@ def report_form(request: HttpRequest, org: str) -> HttpResponse:
                     description=data["description"],
                     self_check=form.self_check_answers(),
                     on_behalf_of_caller=data.get("on_behalf_of_caller", False),
-                    source_address=_client_address(request),
+                    source_address=client_address(request),
                     part=data.get("part"),
                 )
             except actions.OutageError as exc:
@@ -354,20 +352,110 @@ def outage_change(request: HttpRequest, org: str, code: Any, action: str) -> Htt
     return redirect("outages:detail", org=org, code=outage.code)
 
 
-@require_POST
-def task_done(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+def _task_error(
+    request: HttpRequest,
+    outage: Outage,
+    item: Task,
+    *,
+    action: str,
+    message: str,
+    status: int,
+) -> HttpResponse:
+    """The outage page again, with the message next to the task's form and what was typed
+    kept (the whole task list is shown, so the task is there whoever's it is)."""
+    context = _detail_context(request, outage, show_all_tasks=True)
+    context["tasks"] = queries.task_board(outage, request.user, mine_only=False)
+    for group in context["tasks"]:
+        for task in group.tasks:
+            if task.pk == item.pk:
+                task.error_action = action
+                task.error_message = message
+                task.typed = request.POST
+    context["error_action"] = f"task-{action}"
+    return render(request, "outages/outage_detail.html", context, status=status)
+
+
+def _task_post(
+    request: HttpRequest, org: str, code: Any, task: Any
+) -> tuple[Outage, Task] | HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     outage = queries.get_outage_for_user(request.user, org, code)
     item = get_object_or_404(Task, outage=outage, code=task)
-    mine = queries.my_role_keys(request.user, outage.organisation)
-    allowed = queries.can_coordinate(request.user, outage.organisation) or (
-        not item.role_key or item.role_key.split(":")[-1] in mine
-    )
-    if not allowed:
-        raise PermissionDenied("Not your task.")
-    actions.complete_task(item, by=request.user)
-    return redirect("outages:detail", org=org, code=outage.code)
+    return outage, item
+
+
+def _after_task(org: str, outage: Outage, item: Task) -> HttpResponse:
+    url = reverse("outages:detail", args=[org, outage.code])
+    return redirect(f"{url}#uppgift-{item.code}")
+
+
+@require_POST
+def task_done(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+    """Tick a task, optionally with the time it was really done (signed from paper)."""
+    found = _task_post(request, org, code, task)
+    if isinstance(found, HttpResponse):
+        return found
+    outage, item = found
+    form = forms.TaskDoneForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(form.errors.get("performed_at", [])) or _("Kontrollera tiden.")
+        return _task_error(request, outage, item, action="klar", message=message, status=400)
+    try:
+        actions.complete_task(item, by=request.user, performed_at=form.cleaned_data["performed_at"])
+    except actions.OutageError as exc:
+        status = 403 if isinstance(exc, actions.NotYourTask) else 400
+        return _task_error(request, outage, item, action="klar", message=exc.message, status=status)
+    messages.success(request, _("Uppgiften är markerad som klar."))
+    return _after_task(org, outage, item)
+
+
+def _reason_post(
+    request: HttpRequest, org: str, code: Any, task: Any, *, action: str
+) -> HttpResponse:
+    found = _task_post(request, org, code, task)
+    if isinstance(found, HttpResponse):
+        return found
+    outage, item = found
+    # The action checks who may before the reason, so a refusal says whose step it is.
+    reason = request.POST.get("reason", "")[: forms.REASON_MAX_LENGTH]
+    try:
+        if action == "ta-over":
+            actions.take_over_task(item, by=request.user, reason=reason)
+            done = _("Du har tagit över steget.")
+        else:
+            actions.hand_over_task(item, by=request.user, reason=reason)
+            done = _("Uppgiften är lämnad över.")
+    except actions.OutageError as exc:
+        status = 403 if isinstance(exc, actions.NotYourTask) else 400
+        return _task_error(request, outage, item, action=action, message=exc.message, status=status)
+    messages.success(request, done)
+    return _after_task(org, outage, item)
+
+
+@require_POST
+def task_take_over(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+    """A coordinator takes over a step the routine gives to someone else, with a reason."""
+    return _reason_post(request, org, code, task, action="ta-over")
+
+
+@require_POST
+def task_hand_over(request: HttpRequest, org: str, code: Any, task: Any) -> HttpResponse:
+    """ "Jag kan inte": the owner cannot do their personal task; the fallback role gets it."""
+    return _reason_post(request, org, code, task, action="kan-inte")
+
+
+def checklist_pdf(request: HttpRequest, org: str, code: Any) -> HttpResponse:
+    """The outage's steps on one page (where they fit), with columns for initials and the
+    time, for units working on paper; signed afterwards with the "utfört" time."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    outage = queries.get_outage_for_user(request.user, org, code)
+    context = queries.checklist(outage, at=clock.now())
+    pdf = render_pdf("outages/checklist_pdf.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="checklista-{outage.code}.pdf"'
+    return response
 
 
 def timeline_csv(request: HttpRequest, org: str, code: Any) -> HttpResponse:
@@ -411,11 +499,8 @@ def review(request: HttpRequest, org: str, code: Any) -> HttpResponse:
 def review_pdf(request: HttpRequest, org: str, code: Any) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    from weasyprint import HTML
-
     context = _review_context(request, org, code)
-    html = render_to_string("outages/outage_review_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf("outages/outage_review_pdf.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="uppfoljning-{context["outage"].code}.pdf"'
     return response

@@ -19,6 +19,7 @@ from reservrutin.accounts.access import get_organisation_for_user, has_role
 from reservrutin.accounts.models import Membership, Organisation, Unit, User
 from reservrutin.readiness.models import ReadinessItem
 from reservrutin.registry.models import RoleAssignment
+from reservrutin.registry.refs import RoleRef
 
 Role = Membership.Role
 
@@ -47,9 +48,10 @@ def role_holders(item: ReadinessItem) -> list[User]:
     """People holding the item's responsible role (registry) who belong to its unit."""
     if not item.responsible_role_key:
         return []
+    ref = RoleRef.parse(item.responsible_role_key).qualified(item.unit.organisation.key)
     assignments = RoleAssignment.objects.filter(
-        role__organisation_id=item.unit.organisation_id,
-        role__key=item.responsible_role_key,
+        role__organisation__key=ref.organisation_key,
+        role__key=ref.role_key,
         user__memberships__unit_id=item.unit_id,
         user__is_active=True,
     ).select_related("user")

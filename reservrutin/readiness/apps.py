@@ -17,3 +17,8 @@ class ReadinessConfig(AppConfig):
 
         version_in_force.register(on_routine_version_in_force)
         exercise_recipient_allowed.register(exercise_allows)
+
+        from reservrutin.accounts.hooks import home_sections
+        from reservrutin.readiness.home import sections
+
+        home_sections.register(sections)

@@ -187,10 +187,7 @@ def binder_status(unit: Unit) -> BinderStatus:
 
 def render_binder_pdf(unit: Unit, binder: Binder, *, at: dt.datetime | None = None) -> bytes:
     """The binder as PDF bytes (WeasyPrint), dated and with its version on every page."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    from reservrutin.routines.pdf import css_string
+    from reservrutin.printouts.pdf import css_string, html_to_pdf
 
     at = at or clock.now()
     content = binder_content(unit)
@@ -230,5 +227,4 @@ def render_binder_pdf(unit: Unit, binder: Binder, *, at: dt.datetime | None = No
             "directory": directory(unit.organisation, at=at),
         },
     )
-    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher, base_url="/").write_pdf()
+    return html_to_pdf(html)

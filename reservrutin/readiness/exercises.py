@@ -272,14 +272,10 @@ def people_choices(organisation: Organisation) -> list[tuple[str, str]]:
 
 def render_report_pdf(report: Report) -> bytes:
     """The after-action report as PDF bytes (WeasyPrint), marked ÖVNING on every page."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    from reservrutin.routines.pdf import css_string
+    from reservrutin.printouts.pdf import css_string, render_pdf
 
     organisation = report.exercise.organisation
-    html = render_to_string(
+    return render_pdf(
         "readiness/exercise_report_pdf.html",
         {
             "organisation": organisation,
@@ -288,5 +284,3 @@ def render_report_pdf(report: Report) -> bytes:
             "margin": css_string(f"ÖVNING – {organisation.name}"),
         },
     )
-    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher, base_url="/").write_pdf()

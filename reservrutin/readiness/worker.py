@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from reservrutin.accounts.models import Membership, User
 from reservrutin.lib import clock
+from reservrutin.lib.claim import compare_and_set, lock
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.readiness.access import responsible_people
 from reservrutin.readiness.models import ReadinessItem
@@ -30,8 +31,12 @@ def _recipients(item: ReadinessItem) -> list[User]:
 def remind_overdue() -> bool:
     """Send one overdue item's reminder; True if an item was found.
 
+    The claim protocol of ``lib/claim.py`` without a lease (the claim and the work share
+    one transaction):
+
     1. Find an active item whose deadline has passed and that has not been reminded since
-       (``reminded_at`` before ``next_due_at``), via the ``readiness_item_due`` index.
+       (``reminded_at`` before ``next_due_at``), via the ``readiness_item_due`` index,
+       skipping rows another worker has locked on PostgreSQL.
     2. Claim it with a compare-and-set on ``reminded_at`` (and ``next_due_at``, so a tick
        in between wins): only the worker whose UPDATE changed one row goes on.
     3. In the same transaction, enqueue an e-mail per recipient with a dedupe key made of
@@ -43,17 +48,15 @@ def remind_overdue() -> bool:
         active=True, next_due_at__isnull=False, next_due_at__lte=now
     ).filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=F("next_due_at")))
     with transaction.atomic():
-        item = (
-            due.select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_due_at", "id")
-            .first()
-        )
+        item = lock(due, order=("next_due_at", "id"), of=("self",)).first()
         if item is None:
             return False
-        claimed = ReadinessItem.objects.filter(
-            pk=item.pk, reminded_at=item.reminded_at, next_due_at=item.next_due_at
-        ).update(reminded_at=now)
-        if claimed != 1:
+        if not compare_and_set(
+            ReadinessItem.objects.filter(
+                pk=item.pk, reminded_at=item.reminded_at, next_due_at=item.next_due_at
+            ),
+            reminded_at=now,
+        ):
             return True
         unit = item.unit
         organisation = unit.organisation

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from reservrutin.accounts.models import Organisation, Unit, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock
+from reservrutin.lib.claim import compare_and_set, lock
 from reservrutin.lib.identity import PatientIdentifier, parse_identifier
 from reservrutin.outages.models import Outage
 from reservrutin.records import access, queries
@@ -505,7 +506,10 @@ def remind_overdue() -> bool:
     """Worker step: remind the responsible of one overdue back-registration. Returns whether
     it found work.
 
-    1. Find one pending row past ``due_at`` not reminded in the last day (indexed query).
+    The claim protocol of ``lib/claim.py`` without a lease:
+
+    1. Find one pending row past ``due_at`` not reminded in the last day (indexed query,
+       skipping rows another worker has locked on PostgreSQL).
     2. Claim it by a conditional UPDATE of ``reminded_at``; go on only if one row changed,
        so two workers never remind twice.
     3. Queue the reminder in the same transaction.
@@ -513,13 +517,12 @@ def remind_overdue() -> bool:
     now = clock.now()
     due = Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - REMIND_EVERY)
     with transaction.atomic():
-        candidate = (
+        pending = (
             BackRegistration.objects.filter(status=BackRegistration.Status.PENDING, due_at__lt=now)
             .filter(due)
-            .order_by("due_at", "id")
             .select_related("record__unit", "responsible")
-            .first()
         )
+        candidate = lock(pending, of=("self",)).first()
         if candidate is None:
             return False
         if queries.waits_for_decision(
@@ -529,12 +532,14 @@ def remind_overdue() -> bool:
             # mark it as looked at today so the step moves on to the next candidate.
             BackRegistration.objects.filter(pk=candidate.pk).update(reminded_at=now)
             return True
-        claimed = (
-            BackRegistration.objects.filter(pk=candidate.pk, reminded_at=candidate.reminded_at)
-            .filter(status=BackRegistration.Status.PENDING)
-            .update(reminded_at=now)
-        )
-        if claimed != 1:
+        if not compare_and_set(
+            BackRegistration.objects.filter(
+                pk=candidate.pk,
+                reminded_at=candidate.reminded_at,
+                status=BackRegistration.Status.PENDING,
+            ),
+            reminded_at=now,
+        ):
             return True  # another worker took it; there may be more work
         record = candidate.record
         due_local = clock.local(candidate.due_at)

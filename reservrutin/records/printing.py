@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from reservrutin.lib import clock
+from reservrutin.printouts.pdf import html_to_pdf
 from reservrutin.records.models import RecordNumber, RecordType
 
 #: Which fields each blank form asks for, beyond the shared header.
@@ -33,8 +34,6 @@ def qr_for(number: str) -> segno.QRCode:
 
 
 def blank_form_pdf(reserved: RecordNumber, *, request: HttpRequest | None = None) -> bytes:
-    from weasyprint import HTML  # imported lazily: it loads native libraries
-
     now = clock.local(clock.now())
     # Forms are printed in Swedish whatever the UI language: they go into Swedish binders.
     with translation.override("sv"):
@@ -48,4 +47,4 @@ def blank_form_pdf(reserved: RecordNumber, *, request: HttpRequest | None = None
                 "printed_at": now,
             },
         )
-    return HTML(string=html, base_url="/").write_pdf()
+    return html_to_pdf(html)

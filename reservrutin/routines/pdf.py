@@ -8,17 +8,13 @@ from typing import Any
 
 import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reservrutin.lib import clock
+from reservrutin.printouts.pdf import css_string
+from reservrutin.printouts.pdf import render_pdf as render_template_pdf
 
-
-def css_string(text: str) -> str:
-    """``text`` as the inside of a double-quoted CSS string in a <style> block (the page
-    margin boxes), where HTML escaping does not apply."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return out.replace("<", "\\3C ").replace(">", "\\3E ")
+__all__ = ["css_string", "live_url", "render_pdf"]
 
 
 def live_url(page: dict[str, Any]) -> str:
@@ -28,9 +24,6 @@ def live_url(page: dict[str, Any]) -> str:
 
 def render_pdf(page: dict[str, Any]) -> bytes:
     """The routine page ``page`` (from ``presenting.build_page``) as PDF bytes."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     url = live_url(page)
     qr = segno.make(url, error="m").svg_data_uri(scale=3, border=1)
     doc = page["doc"]
@@ -40,11 +33,7 @@ def render_pdf(page: dict[str, Any]) -> bytes:
         "top_right": css_string(f"{doc.title[:70]} – version {doc.version}"),
         "bottom_left": css_string(f"Utskriven {printed} – aktuell version: {url}"),
     }
-    html = render_to_string(
+    return render_template_pdf(
         "routines/routine_pdf.html",
         {**page, "live_url": url, "qr": qr, "pdf": True, "margins": margins},
     )
-    # The web process never talks to the outside world: the template inlines everything, and
-    # only data: URLs (the QR code) may be read while printing.
-    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher, base_url="/").write_pdf()

@@ -18,6 +18,7 @@ from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock, recurrence
 from reservrutin.registry.models import ContactPoint, Role, System
 from reservrutin.registry.queries import ContactPointNow, contact_point_now
+from reservrutin.registry.refs import Ref
 from reservrutin.routines import schema as s
 from reservrutin.routines.loader import Problem
 from reservrutin.routines.models import RoutineVersion
@@ -142,8 +143,8 @@ class Labels:
     at: dt.datetime = field(default_factory=clock.now)
 
     def qualify(self, ref: str) -> tuple[str, str]:
-        org, _, key = ref.rpartition(":")
-        return org or self.organisation.key, key
+        parsed = Ref.parse(ref)
+        return parsed.organisation_key or self.organisation.key, parsed.key
 
     def role(self, ref: str | None) -> str:
         if not ref:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from django.utils.translation import gettext as _
 from pydantic import (
@@ -146,6 +146,9 @@ Recurrence = Literal[
 ]
 When = Literal["office_hours", "after_hours", "always"]
 Due = Literal["immediately", "when_back", "same_day", "next_day", "announced"]
+#: Who gets a task of their own: every person holding the role, or those on duty when the
+#: task is created (TES-10: "every employee back-registers their own times").
+Each = Literal["person", "person_on_duty"]
 
 
 class Strict(BaseModel):
@@ -284,11 +287,43 @@ class WaitForInstructionsStep(_StepBase):
     from_role: Ref | None = None
 
 
-class TaskStep(_StepBase):
+class Fallback(Strict):
+    """Who does a personal task for a person who cannot (TES-10: one with a day off tells an
+    administrator, who then registers for them). ``what`` says what the fallback role does;
+    the task names the person."""
+
+    who: Ref
+    what: Text | None = None
+
+
+class _PerPerson(Strict):
+    """Checks ``each`` (one task per person holding ``who``, each ticked by its owner) and
+    ``fallback`` (where a person's task goes when they cannot do it). The fields are declared
+    on each task type, last, so the allowed fields read in the document's order."""
+
+    @model_validator(mode="after")
+    def _each_needs_role(self) -> Self:
+        if getattr(self, "each", None) and not getattr(self, "who", None):
+            raise ValueError(
+                _("”each” behöver ”who”: skriv vilken roll som får en uppgift per person")
+            )
+        if getattr(self, "fallback", None) and not getattr(self, "each", None):
+            raise ValueError(
+                _(
+                    "”fallback” gäller bara uppgifter per person; lägg till ”each: person” "
+                    "eller ta bort ”fallback”"
+                )
+            )
+        return self
+
+
+class TaskStep(_StepBase, _PerPerson):
     """Anything else to do."""
 
     kind: Literal["task"]
     due: Due | None = None
+    each: Each | None = None
+    fallback: Fallback | None = None
 
 
 Step = Annotated[
@@ -304,12 +339,14 @@ Step = Annotated[
 ]
 
 
-class Task(Strict):
+class Task(_PerPerson):
     """A task to create for a role (after a timer fires, or when resolving an outage)."""
 
     who: Ref | None = None
     what: Text
     due: Due | None = None
+    each: Each | None = None
+    fallback: Fallback | None = None
 
 
 class TimerAction(Strict):

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
+from reservrutin.registry.refs import Ref
 from reservrutin.routines import completeness, loader, messages
 from reservrutin.routines.loader import Loaded, LoadError, Path, Problem, format_path
 from reservrutin.routines.registry_keys import (
@@ -39,6 +40,7 @@ from reservrutin.routines.schema import (
     PublishNoticeStep,
     Routine,
     Task,
+    TaskStep,
     WaitForInstructionsStep,
 )
 
@@ -516,6 +518,8 @@ class _Checker:
                     yield (*path, "contact_points", k, "key"), "contact_point", c.key
             elif isinstance(step, WaitForInstructionsStep) and step.from_role:
                 yield (*path, "from_role"), "role", step.from_role
+            elif isinstance(step, TaskStep) and step.fallback:
+                yield (*path, "fallback", "who"), "role", step.fallback.who
         for path, action in self.timer_actions():
             for k, role in enumerate(action.notify or []):
                 yield (*path, "notify", k), "role", role
@@ -556,6 +560,8 @@ class _Checker:
     ) -> Iterator[tuple[Path, RefKind | Literal["organisation"], str]]:
         if task.who:
             yield (*path, "who"), "role", task.who
+        if task.fallback:
+            yield (*path, "fallback", "who"), "role", task.fallback.who
 
     def _back_refs(
         self, path: Path, back: BackRegistration
@@ -577,8 +583,8 @@ class _Checker:
                 if ref not in organisations:
                     self.problem(path, messages.unknown_organisation(ref))
                 continue
-            org, _colon, key = ref.rpartition(":")
-            org = org or own
+            parsed = Ref.parse(ref)
+            org, key = parsed.organisation_key or own, parsed.key
             if org != own and org not in partners:
                 self.problem(path, self._not_a_partner(org, own, ref, organisations, partners))
                 continue

@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from reservrutin.statuspage.models import NoticeRule, PlannedEvent, PlannedWindow, Subscription
+from reservrutin.statuspage.models import (
+    EmbedOrigin,
+    NoticeRule,
+    PlannedEvent,
+    PlannedWindow,
+    SubscribeAttempt,
+    Subscription,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,6 +44,17 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     exclude = ["webhook_secret", "confirm_code_hash"]
 
 
+@admin.register(SubscribeAttempt)
+class SubscribeAttemptAdmin(ReadOnlyAdmin):
+    """Every public subscribe attempt of the last 30 days and what became of it: floods,
+    cooldowns and refused numbers (premium-rate, satellite, foreign) show up here."""
+
+    list_display = ["created_at", "organisation", "channel", "address", "ip", "outcome", "reason"]
+    list_filter = ["outcome", "channel", "organisation"]
+    search_fields = ["address", "target", "ip"]
+    date_hierarchy = "created_at"
+
+
 @admin.register(NoticeRule)
 class NoticeRuleAdmin(admin.ModelAdmin):
     list_display = ["organisation", "minimum_notice", "reminder_hours", "source"]
@@ -52,3 +70,13 @@ class PlannedWindowAdmin(ReadOnlyAdmin):
 class PlannedEventAdmin(ReadOnlyAdmin):
     list_display = ["occurrence", "kind", "lead", "due_at", "sent_at", "attempts"]
     list_filter = ["kind"]
+
+
+@admin.register(EmbedOrigin)
+class EmbedOriginAdmin(admin.ModelAdmin):
+    """The sites that may frame an organisation's widget (its ``frame-ancestors``); a change
+    shows in the widget's header within the render cache's minute."""
+
+    list_display = ["origin", "organisation", "label"]
+    list_filter = ["organisation"]
+    search_fields = ["origin", "label"]

@@ -125,6 +125,22 @@ _AFFECTED_BY = {
     },
 }
 _TIME = {"type": ["string", "null"], "format": "date-time"}
+_PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details: every error of this API.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "about:blank: the HTTP status says it all"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {"description": description, "content": {"application/problem+json": {"schema": schema}}}
 
 
 def openapi() -> dict[str, Any]:
@@ -237,8 +253,13 @@ def openapi() -> dict[str, Any]:
             "headers": {"ETag": {"schema": {"type": "string"}}},
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}},
         },
-        "304": {"description": "Not modified (If-None-Match matched)"},
-        "404": {"description": "No such organisation or public system"},
+        "304": {"description": "Not modified (If-None-Match or If-Modified-Since matched)"},
+        "404": _problem("No such organisation or public system"),
+        "405": {
+            **_problem("A method other than GET, HEAD or OPTIONS"),
+            "headers": {"Allow": {"schema": {"type": "string"}}},
+        },
+        "412": _problem("If-Match or If-Unmodified-Since did not match"),
     }
     return {
         "openapi": "3.1.0",
@@ -264,5 +285,12 @@ def openapi() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": {"Notice": notice, "Status": status, "AffectedBy": _AFFECTED_BY}},
+        "components": {
+            "schemas": {
+                "Notice": notice,
+                "Status": status,
+                "AffectedBy": _AFFECTED_BY,
+                "Problem": _PROBLEM,
+            }
+        },
     }

@@ -18,7 +18,11 @@ changes what an anonymous GET of a public page gets. So this wrapper, per proces
    always go through Django; if a learned render fails (the organisation was removed, say),
    the address is forgotten and Django answers.
 
-Query strings and other methods than GET and HEAD always go through Django.
+Query strings and other methods than GET and HEAD always go through Django. Headers that
+belong to one rendering's bytes (``Rendered.headers``: the Content-Security-Policy of a page
+with inline CSS or of the widget) are taken from the fresh rendering, not from what was
+learned, and conditional requests are answered by Django's own ``get_conditional_response``,
+as ``rendering.respond`` does: the answer is the same either way (``test_fastpath_render``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from typing import Any
 from django.conf import settings
 from django.core import signals
 from django.urls import Resolver404, resolve
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
 
 from reservrutin.lib import metrics
 
@@ -104,6 +109,9 @@ class PublicFastPath:
             method not in ("GET", "HEAD")
             or not path.startswith(PREFIXES)
             or environ.get("QUERY_STRING")
+            # Preconditions that can fail (412) are rare on a GET; Django answers them.
+            or "HTTP_IF_MATCH" in environ
+            or "HTTP_IF_UNMODIFIED_SINCE" in environ
         ):
             return self.app(environ, start_response)
         key = _key(environ, path)
@@ -155,14 +163,16 @@ class PublicFastPath:
             return self._fill(environ, start_response, key, method, expires)
         finally:
             signals.request_finished.send(sender=self.__class__)
+        own = {name.lower() for name, _ in page.headers}
         headers = [
-            *learned.headers,
+            *(h for h in learned.headers if h[0].lower() not in own),
+            *page.headers,
             ("Content-Type", page.content_type),
             ("ETag", page.etag),
             ("Content-Length", str(len(page.body))),
         ]
         if page.last_modified is not None:
-            headers.append(("Last-Modified", http_date(page.last_modified)))
+            headers.append(("Last-Modified", http_date(int(page.last_modified))))
         if expires is not None:
             _remember(_HOT, key, (expires, learned.status, headers, page.body, page.etag))
         metrics.fastpath("lean")
@@ -235,6 +245,15 @@ def _remember(store: dict[Key, Any], key: Key, value: Any) -> None:
     store[key] = value
 
 
+class _Conditions:
+    """What ``get_conditional_response`` reads of a request, from the WSGI environ."""
+
+    def __init__(self, environ: dict[str, Any], method: str) -> None:
+        self.META = environ
+        self.method = method
+        self.path = environ.get("PATH_INFO", "")
+
+
 def _answer(
     environ: dict[str, Any],
     start_response: Callable[..., Any],
@@ -244,8 +263,23 @@ def _answer(
     body: bytes,
     etag: str,
 ) -> list[bytes]:
-    if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-        start_response("304 Not Modified", [h for h in headers if h[0].lower() != "content-length"])
-        return [b""]
+    """The answer to a GET or HEAD, or 304 when the client already has it (the
+    preconditions that could fail, ``If-Match`` and ``If-Unmodified-Since``, went to
+    Django)."""
+    if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+        modified = next((v for k, v in headers if k.lower() == "last-modified"), None)
+        conditional = get_conditional_response(
+            _Conditions(environ, method),  # type: ignore[arg-type]
+            etag=etag or None,
+            last_modified=parse_http_date_safe(modified) if modified else None,
+        )
+        if conditional is not None:
+            start_response(
+                "304 Not Modified", [h for h in headers if h[0].lower() not in _NOT_IN_304]
+            )
+            return [b""]
     start_response(status, headers)
     return [b""] if method == "HEAD" else [body]
+
+
+_NOT_IN_304 = {"content-length", "content-type"}

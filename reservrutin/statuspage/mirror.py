@@ -2,7 +2,10 @@
 page survives the loss of our own server (any web server or file share can serve them).
 
 Each file is written to a temporary name and moved into place with ``os.replace``, so a
-reader never sees a half-written page.
+reader never sees a half-written page. Each organisation's directory also gets ``_headers``:
+the headers Django sends with each file (Content-Security-Policy, X-Frame-Options, the
+content type), in the format static hosts read (a path, then its headers indented), for the
+web server in front of the mirror to send the same (docs/statuspage.md).
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from csp.utils import build_policy
+from django.conf import settings
 from django.urls import reverse
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.registry.models import System
-from reservrutin.statuspage import api, views
+from reservrutin.statuspage import api, policy, views
 from reservrutin.statuspage.rendering import Rendered
 
 
@@ -64,6 +69,30 @@ def files_for(organisation: Organisation) -> Iterator[tuple[str, Rendered]]:
         )
 
 
+def headers_for(page: Rendered) -> list[tuple[str, str]]:
+    """The headers Django and its middleware send with ``page`` that a static server would
+    not: the page's own policy (or the site's), no framing unless the policy allows it, the
+    content type and the security middleware's."""
+    headers = [("Content-Type", page.content_type), *page.headers]
+    csp = dict(page.headers).get(policy.HEADER)
+    if csp is None:
+        headers.append((policy.HEADER, csp := build_policy()))
+    if "frame-ancestors 'none'" in csp:
+        headers.append(("X-Frame-Options", settings.X_FRAME_OPTIONS))
+    headers.append(("X-Content-Type-Options", "nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        headers.append(("Referrer-Policy", settings.SECURE_REFERRER_POLICY))
+    return headers
+
+
+def _headers_file(pages: list[tuple[str, Rendered]]) -> bytes:
+    lines = []
+    for url, page in pages:
+        lines.append(url)
+        lines += [f"  {name}: {value}" for name, value in headers_for(page)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def _write(root: Path, relative: str, body: bytes) -> None:
     target = root / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -80,10 +109,16 @@ def _write(root: Path, relative: str, body: bytes) -> None:
 
 def export_organisation(root: Path, organisation: Organisation) -> list[str]:
     written = []
-    for url, page in files_for(organisation):
+    pages = list(files_for(organisation))
+    for url, page in pages:
         relative = _path_for(url)
         _write(root, relative, page.body)
         written.append(relative)
+    # Next to the organisation's index.html; it lists its API documents too.
+    index = _path_for(reverse("statuspage:page", args=[organisation.key]))
+    relative = str(Path(index).parent / "_headers")
+    _write(root, relative, _headers_file(pages))
+    written.append(relative)
     return written
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -146,6 +147,47 @@ class PageVersion(models.Model):
         return f"{self.organisation} v{self.version}"
 
 
+def validate_embed_origin(value: str) -> None:
+    """An origin as ``frame-ancestors`` takes it: scheme and host (``*.`` allowed first), an
+    optional port, nothing else, so nothing typed here can add to the header."""
+    from reservrutin.statuspage.policy import ORIGIN
+
+    if not ORIGIN.fullmatch(value):
+        raise ValidationError(
+            _("Ange en adress som https://intranat.example.se, utan sökväg."), code="origin"
+        )
+
+
+class EmbedOrigin(models.Model):
+    """A site that may show the organisation's widget in a frame (LMN-03): the intranet's
+    start page, the care-provider web, a Hemvist's home page. The widget's
+    ``frame-ancestors`` lists the organisation's rows; no other page may be framed at all."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="embed_origins"
+    )
+    origin = models.CharField(
+        _("webbplats"),
+        max_length=200,
+        validators=[validate_embed_origin],
+        help_text=_("Till exempel https://intranat.example.se eller https://*.hemvist.example.se"),
+    )
+    label = models.CharField(_("beskrivning"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("webbplats som får visa widgeten")
+        verbose_name_plural = _("webbplatser som får visa widgeten")
+        ordering = ["organisation", "origin"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "origin"], name="statuspage_embed_origin_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.origin}"
+
+
 # --- Subscriptions (issue 5) --------------------------------------------------------------
 
 
@@ -275,20 +317,44 @@ class Subscription(models.Model):
 
 
 class SubscribeAttempt(models.Model):
-    """One submitted public subscribe form, kept an hour or so to rate-limit by address and
-    by client IP without a cache (works the same on every web process)."""
+    """One submitted public subscribe form and what became of it: a confirmation sent, no
+    message needed, or refused and why. Counted to limit per client, per target mailbox or
+    number and per organisation without a cache (every web process agrees), and listed in
+    the admin so an administrator sees floods and refused numbers. Kept 30 days."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("bekräftelse skickad")
+        NO_MESSAGE = "no_message", _("inget meddelande behövdes")
+        LIMITED = "limited", _("för många försök")
+        COOLDOWN = "cooldown", _("väntetid mellan bekräftelser")
+        REFUSED = "refused", _("nekad")
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
-    address = models.CharField(max_length=2000)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(db_index=True)
+    channel = models.CharField(_("kanal"), max_length=10, blank=True)
+    address = models.CharField(_("adress"), max_length=2000)
+    #: The mailbox or number the address reaches (``lib/mailbox.py``, E.164), for limits.
+    target = models.CharField(_("mottagare"), max_length=2000, blank=True)
+    ip = models.GenericIPAddressField(_("klientadress"), null=True, blank=True)
+    outcome = models.CharField(
+        _("utfall"), max_length=12, choices=Outcome.choices, default=Outcome.SENT
+    )
+    reason = models.CharField(_("skäl"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("tid"), db_index=True)
 
     class Meta:
+        verbose_name = _("prenumerationsförsök")
+        verbose_name_plural = _("prenumerationsförsök")
+        ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["address", "created_at"], name="subscribe_attempt_addr"),
             models.Index(fields=["ip", "created_at"], name="subscribe_attempt_ip"),
+            # The per-target cooldown and limit count recent confirmations per target.
+            models.Index(fields=["target", "created_at"], name="subscribe_attempt_target"),
         ]
 
     def __str__(self) -> str:

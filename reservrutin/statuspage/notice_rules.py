@@ -45,6 +45,7 @@ from django.utils.translation import ngettext
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.registry.models import System
+from reservrutin.registry.refs import Ref
 from reservrutin.routines.models import RoutineVersion
 from reservrutin.routines.presenting import CHANNELS
 from reservrutin.statuspage.models import NoticeRule
@@ -163,9 +164,9 @@ def _own_keys(refs: Iterable[str], organisation: Organisation) -> set[str]:
     ``org:key`` is another organisation's system and never ours)."""
     keys = set()
     for ref in refs:
-        org, _sep, key = ref.rpartition(":")
-        if not org or org == organisation.key:
-            keys.add(key)
+        parsed = Ref.parse(ref)
+        if parsed.belongs_to(organisation.key):
+            keys.add(parsed.key)
     return keys
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from reservrutin.accounts.models import Organisation
@@ -58,20 +59,29 @@ def forget_recent() -> None:
     fastpath.forget()
 
 
+#: Headers that go with one rendering's bytes rather than with its address: the
+#: Content-Security-Policy of a page with inline CSS or of the widget (``policy.py``).
+Headers = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Rendered:
     body: bytes
     content_type: str
     etag: str
     last_modified: float | None
+    headers: Headers = ()
 
 
 def rendered(
     variant: str,
     organisations: list[Organisation],
-    render: Callable[[], tuple[bytes, str]],
+    render: Callable[[], tuple[bytes, str] | tuple[bytes, str, Headers]],
 ) -> Rendered:
-    """The bytes of ``variant`` for ``organisations``, rendered at most once per change."""
+    """The bytes of ``variant`` for ``organisations``, rendered at most once per change.
+
+    ``render`` returns the body and its content type, and may add headers that belong to
+    these bytes (``Rendered.headers``)."""
     version, changed_at = _version(organisations)
     minute = int(clock.now().timestamp() // 60)
     orgs = ",".join(str(o.pk) for o in organisations)
@@ -79,9 +89,10 @@ def rendered(
     hit = cache.get(key)
     if hit is None:
         metrics.rendered(variant.split(":", 1)[0])
-        body, content_type = render()
+        body, content_type, *extra = render()
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        hit = Rendered(body, content_type, etag, changed_at.timestamp() if changed_at else None)
+        last_modified = changed_at.timestamp() if changed_at else None
+        hit = Rendered(body, content_type, etag, last_modified, extra[0] if extra else ())
         cache.set(key, hit, CACHE_SECONDS)
     return hit
 
@@ -97,19 +108,26 @@ def _version(organisations: list[Organisation]) -> tuple[int, dt.datetime | None
 
 
 def respond(request: HttpRequest, page: Rendered, *, max_age: int = 30) -> HttpResponse:
-    """A response for ``page``, or 304 when the client already has it.
+    """A response for ``page``, or 304 (412) when the client's conditions say so.
 
-    Pages people look at use ``max_age=0``: a browser asks again each time (cheap, a 304 when
-    nothing changed), so nobody sees an old notice after a publish; feeds that are polled
-    keep a short max-age."""
-    if page.etag in request.headers.get("If-None-Match", ""):
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        response = HttpResponse(page.body, content_type=page.content_type)
+    Conditional requests are Django's own (``get_conditional_response``, RFC 9110 13.2.2):
+    ``If-None-Match`` (``*`` included) before ``If-Modified-Since``, and ``If-Match`` /
+    ``If-Unmodified-Since``. Pages people look at use ``max_age=0``: a browser asks again
+    each time (cheap, a 304 when nothing changed), so nobody sees an old notice after a
+    publish; feeds that are polled keep a short max-age."""
+    response = HttpResponse(page.body, content_type=page.content_type)
     response["ETag"] = page.etag
-    if page.last_modified is not None:
-        response["Last-Modified"] = http_date(page.last_modified)
+    last_modified = int(page.last_modified) if page.last_modified is not None else None
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = f"public, max-age={max_age}" + (
         ", must-revalidate" if max_age == 0 else ""
     )
+    response = get_conditional_response(
+        request, etag=page.etag, last_modified=last_modified, response=response
+    )
+    # On a 304 too: a browser updates the headers it kept with the 304's, so a 304 without
+    # the widget's own policy would get the site's (no framing) in its place.
+    for name, value in page.headers:
+        response[name] = value
     return response

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from reservrutin.accounts.access import Role, get_organisation_for_user, has_role
 from reservrutin.accounts.models import Organisation, Unit
 from reservrutin.lib import clock, params
+from reservrutin.lib.clientaddress import client_address
 from reservrutin.registry.models import System
 from reservrutin.registry.queries import systems_by_unit
 from reservrutin.statuspage import planned, subscriptions
@@ -38,10 +39,6 @@ def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class SubscribeForm(forms.Form):
@@ -128,7 +125,7 @@ def subscribe(request: HttpRequest, org: str) -> HttpResponse:
                 channel=data["channel"],
                 address=data["address"],
                 triggers=data["triggers"],
-                ip=_client_ip(request),
+                ip=client_address(request),
                 **_public_scope(data),
             )
         except ValidationError as exc:
@@ -226,7 +223,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             request, "subscriptions/unsubscribe.html", {"error": exc.messages[0]}, status=400
         )
     if request.method == "POST":
-        sub = subscriptions.unsubscribe(token, ip=_client_ip(request))
+        sub = subscriptions.unsubscribe(token, ip=client_address(request))
         return render(request, "subscriptions/unsubscribed.html", {"subscription": sub})
     return render(request, "subscriptions/unsubscribe.html", {"subscription": sub})
 

@@ -12,7 +12,6 @@ docs/subscriptions.md.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -33,7 +32,8 @@ from reservrutin.accounts.access import Role, has_role
 from reservrutin.accounts.models import Organisation, Unit, User
 from reservrutin.audit.actions import record_event
 from reservrutin.lib import clock, safehttp
-from reservrutin.lib.phone import e164, validate_phone
+from reservrutin.lib.mailbox import mailbox_key
+from reservrutin.lib.phone import sms_number
 from reservrutin.lib.signing import generate_webhook_secret
 from reservrutin.notifications.actions import enqueue_message
 from reservrutin.registry.models import System
@@ -48,16 +48,16 @@ UNSUBSCRIBE_SALT = "statuspage.unsubscribe"
 CONFIRM_MAX_AGE = dt.timedelta(days=3)
 SMS_CODE_VALID = dt.timedelta(minutes=15)
 SMS_CODE_MAX_ATTEMPTS = 5
-#: Public form submissions allowed per hour (DB-counted, so every web process agrees).
-MAX_PER_ADDRESS_PER_HOUR = 3
-MAX_PER_IP_PER_HOUR = 10
+#: How long SubscribeAttempt rows are kept (the admin's view of floods and refusals).
+ATTEMPTS_KEPT = dt.timedelta(days=30)
 
 #: What a public subscriber gets unless they choose otherwise.
 DEFAULT_TRIGGERS = [Trigger.NEW_OUTAGE, Trigger.BACKUP_ACTIVATED, Trigger.RESOLVED]
 
 
 class RateLimited(ValidationError):
-    """Too many subscribe attempts for this address or from this client."""
+    """Too many subscribe attempts from this client, for this target or for the organisation,
+    or a confirmation was sent to the target a moment ago."""
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,20 @@ class SubscribeResult:
 # --- Addresses and tokens -----------------------------------------------------------------
 
 
-def normalise_address(channel: str, address: str, *, resolve: bool = True) -> str:
+def normalise_address(
+    channel: str,
+    address: str,
+    *,
+    sms_countries: frozenset[int] = frozenset(),
+    resolve: bool = True,
+) -> str:
     """``address`` in the form we store, or ``ValidationError`` (keyed on ``address``) with
     a message a member of the public understands. URLs are checked against the outbound
     policy now, so a form pointing at an internal address fails here and nothing is sent;
     with ``resolve=False`` only their shape is, and the caller runs ``check_url_target``
-    once the attempt is counted (a host name lookup is work an attacker must pay for)."""
+    once the attempt is counted (a host name lookup is work an attacker must pay for).
+    SMS numbers must be mobile numbers in Sweden or in ``sms_countries`` (the organisation's
+    opt-in), never premium-rate or satellite numbers (``lib/phone.sms_number``)."""
     address = address.strip()
     if not address:
         raise ValidationError({"address": _("Fyll i en adress.")})
@@ -90,19 +98,21 @@ def normalise_address(channel: str, address: str, *, resolve: bool = True) -> st
         return f"{local}@{domain.lower()}"
     if channel == Channel.SMS:
         try:
-            validate_phone(address)
+            return sms_number(address, countries=sms_countries)
         except ValidationError as exc:
-            raise ValidationError({"address": exc.messages}) from None
-        number = e164(address)
-        if not re.fullmatch(r"\+[1-9][0-9]{7,14}", number):
-            raise ValidationError(
-                {"address": _("Skriv ett mobilnummer, till exempel 070-123 45 67.")}
-            )
-        return number
+            raise ValidationError({"address": exc.error_list}) from None
     if channel in (Channel.WEBHOOK, Channel.TEAMS):
         url = _check_url_shape(address)
         return check_url_target(url) if resolve else url
     raise ValidationError({"channel": _("Välj en kanal.")})
+
+
+def limit_target(channel: str, address: str) -> str:
+    """What limits count for a stored ``address``: the mailbox it reaches (case and ``+tag``
+    folded, ``lib/mailbox.py``), the E.164 number, or the URL."""
+    if channel == Channel.EMAIL:
+        return mailbox_key(address)
+    return address
 
 
 def _check_url_shape(url: str) -> str:
@@ -215,18 +225,95 @@ def _clean_scope(
     raise ValidationError({"scope": _("Välj vad prenumerationen gäller.")})
 
 
-def _rate_limit(organisation: Organisation, address: str, ip: str | None) -> SubscribeAttempt:
+def _admit(
+    organisation: Organisation,
+    *,
+    channel: str,
+    address: str,
+    ip: str | None,
+    sends_message: bool,
+) -> SubscribeAttempt:
+    """Record this attempt and decide whether it may go on; ``RateLimited`` if not.
+
+    Its own transaction, committed before the error is raised, so refused attempts count
+    and stay visible in the admin. The organisation's row is locked while counting, so two
+    processes cannot both pass the last free place (PostgreSQL; SQLite's write lock
+    serialises instead). Limits, each per hour:
+
+    1. attempts from this client (``SUBSCRIBE_PER_CLIENT_PER_HOUR``);
+    2. a cooldown per target after a confirmation (``SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES``);
+    3. confirmations to this target (``SUBSCRIBE_CONFIRMATIONS_PER_TARGET_PER_HOUR``);
+    4. confirmations for the organisation (``SUBSCRIBE_CONFIRMATIONS_PER_ORGANISATION_PER_HOUR``).
+
+    Limits 2–4 apply only when the attempt would send a confirmation (``sends_message``);
+    those are the attempts with outcome ``sent``. Webhooks, Teams and an address that
+    already subscribes send none.
+    """
+    Outcome = SubscribeAttempt.Outcome
     now = clock.now()
-    since = now - dt.timedelta(hours=1)
-    recent = SubscribeAttempt.objects.filter(created_at__gte=since)
-    if recent.filter(address=address).count() >= MAX_PER_ADDRESS_PER_HOUR or (
-        ip and recent.filter(ip=ip).count() >= MAX_PER_IP_PER_HOUR
-    ):
-        raise RateLimited(_("För många försök. Vänta en timme och försök igen."))
-    # Old rows are only useful for the hour above; drop them as we go.
-    SubscribeAttempt.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
-    return SubscribeAttempt.objects.create(
-        organisation=organisation, address=address, ip=ip or None, created_at=now
+    hour_ago = now - dt.timedelta(hours=1)
+    target = limit_target(channel, address)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        recent = SubscribeAttempt.objects.filter(created_at__gte=hour_ago)
+        sent = recent.filter(outcome=Outcome.SENT)
+        cooldown = dt.timedelta(minutes=settings.SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES)
+        outcome = Outcome.SENT if sends_message else Outcome.NO_MESSAGE
+        reason, message = "", ""
+        if ip and recent.filter(ip=ip).count() >= settings.SUBSCRIBE_PER_CLIENT_PER_HOUR:
+            outcome, reason = Outcome.LIMITED, "client"
+            message = _("För många försök härifrån. Vänta en timme och försök igen.")
+        elif not sends_message:
+            pass
+        elif sent.filter(target=target, created_at__gt=now - cooldown).exists():
+            outcome, reason = Outcome.COOLDOWN, "target"
+            message = _(
+                "Vi har nyss skickat en bekräftelse till den adressen. Titta efter den, eller "
+                "vänta %(minutes)d minuter och försök igen."
+            ) % {"minutes": settings.SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES}
+        elif (
+            sent.filter(target=target).count()
+            >= settings.SUBSCRIBE_CONFIRMATIONS_PER_TARGET_PER_HOUR
+        ):
+            outcome, reason = Outcome.LIMITED, "target"
+            message = _("För många försök för den adressen. Vänta en timme och försök igen.")
+        elif (
+            sent.filter(organisation=organisation).count()
+            >= settings.SUBSCRIBE_CONFIRMATIONS_PER_ORGANISATION_PER_HOUR
+        ):
+            outcome, reason = Outcome.LIMITED, "organisation"
+            message = _("Just nu kommer det väldigt många anmälningar. Försök igen om en timme.")
+        # Old rows are only useful for the admin's month; drop them as we go.
+        SubscribeAttempt.objects.filter(created_at__lt=now - ATTEMPTS_KEPT).delete()
+        attempt = SubscribeAttempt.objects.create(
+            organisation=organisation,
+            channel=channel,
+            address=address,
+            target=target,
+            ip=ip or None,
+            outcome=outcome,
+            reason=reason,
+            created_at=now,
+        )
+    if message:
+        raise RateLimited({"address": message})
+    return attempt
+
+
+def _refused(
+    organisation: Organisation, *, channel: str, address: str, ip: str | None, reason: str
+) -> None:
+    """Keep a refused address (a premium-rate number, a foreign one) for the admin to see;
+    it counts towards the client's limit like any attempt."""
+    SubscribeAttempt.objects.create(
+        organisation=organisation,
+        channel=channel,
+        address=address.strip()[:200],
+        target="",
+        ip=ip or None,
+        outcome=SubscribeAttempt.Outcome.REFUSED,
+        reason=reason[:200],
+        created_at=clock.now(),
     )
 
 
@@ -243,49 +330,33 @@ def subscribe(
 ) -> SubscribeResult:
     """A member of the public asks for driftinfo (LMN-03).
 
-    1. Validate shape, scope and the URL policy; rate-limit by address and client IP.
-    2. E-mail: a pending row and a confirmation link (double opt-in). SMS: a pending row and
+    1. Validate shape, scope and the URL policy; an SMS number must be a mobile number we
+       may send to (refusals are recorded for the admin).
+    2. Admit the attempt against the limits (:func:`_admit`: per client, cooldown and
+       limit per target mailbox or number, per organisation); the attempt row commits
+       even when refused.
+    3. E-mail: a pending row and a confirmation link (double opt-in). SMS: a pending row and
        a six-digit code, stored hashed. Webhook/Teams: active at once (a URL cannot click a
        link); the webhook secret is returned once.
     An address that already has the same active subscription gets nothing new, so the form
     does not reveal who subscribes.
     """
-    address = normalise_address(channel, address, resolve=False)
+    try:
+        address = normalise_address(
+            channel, address, sms_countries=organisation.sms_countries, resolve=False
+        )
+    except ValidationError as exc:
+        if channel == Channel.SMS:
+            _refused(
+                organisation,
+                channel=channel,
+                address=address,
+                ip=ip,
+                reason=exc.error_dict["address"][0].code or "invalid",
+            )
+        raise
     triggers = _clean_triggers(triggers)
     system, unit = _clean_scope(organisation, scope, system, unit)
-    with transaction.atomic():
-        attempt = _rate_limit(organisation, address, ip)
-    # Only now, with the attempt counted and committed, is the host name looked up, outside
-    # any transaction: a flood of made-up hosts meets the limit first (issue 14).
-    if channel in (Channel.WEBHOOK, Channel.TEAMS):
-        check_url_target(address)
-    return _create_subscription(
-        organisation,
-        channel=channel,
-        address=address,
-        triggers=triggers,
-        scope=scope,
-        system=system,
-        unit=unit,
-        ip=ip,
-        attempt=attempt,
-    )
-
-
-@transaction.atomic
-def _create_subscription(
-    organisation: Organisation,
-    *,
-    channel: str,
-    address: str,
-    triggers: list[str],
-    scope: str,
-    system: System | None,
-    unit: Unit | None,
-    ip: str | None,
-    attempt: SubscribeAttempt,
-) -> SubscribeResult:
-    now = clock.now()
     same = Subscription.objects.filter(
         organisation=organisation,
         channel=channel,
@@ -294,8 +365,49 @@ def _create_subscription(
         system=system,
         unit=unit,
     ).exclude(status=Subscription.Status.UNSUBSCRIBED)
+    sends_message = (
+        channel in (Channel.EMAIL, Channel.SMS)
+        and not same.filter(status=Subscription.Status.ACTIVE).exists()
+    )
+    attempt = _admit(
+        organisation, channel=channel, address=address, ip=ip, sends_message=sends_message
+    )
+    # Only now, with the attempt counted and committed, is the host name looked up, outside
+    # any transaction: a flood of made-up hosts meets the limit first (issue 14).
+    if channel in (Channel.WEBHOOK, Channel.TEAMS):
+        check_url_target(address)
+    with transaction.atomic():
+        return _subscribe(
+            organisation,
+            attempt,
+            same.select_for_update(),
+            channel=channel,
+            address=address,
+            triggers=triggers,
+            system=system,
+            unit=unit,
+            ip=ip,
+            scope=scope,
+        )
+
+
+def _subscribe(
+    organisation: Organisation,
+    attempt: SubscribeAttempt,
+    same: QuerySet[Subscription],
+    *,
+    channel: str,
+    address: str,
+    triggers: list[str],
+    scope: str,
+    system: System | None,
+    unit: Unit | None,
+    ip: str | None,
+) -> SubscribeResult:
+    now = clock.now()
     existing = same.first()
     if existing is not None and existing.status == Subscription.Status.ACTIVE:
+        _no_message(attempt)
         return SubscribeResult(existing)
 
     activate_now = channel in (Channel.WEBHOOK, Channel.TEAMS)
@@ -325,6 +437,8 @@ def _create_subscription(
         _send_confirm_email(sub, attempt)
     elif channel == Channel.SMS:
         _send_sms_code(sub, attempt)
+    else:
+        _no_message(attempt)
     record_event(
         "statuspage.subscribe",
         actor=None,
@@ -335,6 +449,13 @@ def _create_subscription(
         status=sub.status,
     )
     return SubscribeResult(sub, webhook_secret=secret)
+
+
+def _no_message(attempt: SubscribeAttempt) -> None:
+    # Only attempts that sent a confirmation count towards the confirmation limits.
+    SubscribeAttempt.objects.filter(pk=attempt.pk).update(
+        outcome=SubscribeAttempt.Outcome.NO_MESSAGE
+    )
 
 
 def _send_confirm_email(sub: Subscription, attempt: SubscribeAttempt) -> None:
@@ -465,7 +586,7 @@ def register_subscriber(
     manager (SOD-03, SOD-06): active at once, without opt-in, and audited."""
     if not has_role(by, organisation, Role.COORDINATOR):
         raise PermissionDenied(_("Bara samordnare får registrera prenumeranter."))
-    address = normalise_address(channel, address)
+    address = normalise_address(channel, address, sms_countries=organisation.sms_countries)
     triggers = _clean_triggers(triggers)
     system, unit = _clean_scope(organisation, scope, system, unit)
     now = clock.now()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reservrutin.statuspage import publish_views, views
+from reservrutin.statuspage import index_views, publish_views, views
 
 app_name = "statuspage"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path(
         "org/<slug:org>/driftinfo/<uuid:code>/avsluta/", publish_views.notice_end, name="notice_end"
     ),
+    path("status/", index_views.index_view, name="index"),
     path("status/<slug:org>/", views.page_view, name="page"),
     path("status/<slug:org>/en/", views.page_view, {"lang": "en"}, name="page_en"),
     path("status/<slug:org>/samlad/", views.combined_view, name="combined"),

@@ -7,6 +7,7 @@ carries no requests to other hosts, so it can also be written out as static file
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -22,9 +23,9 @@ from django.views.decorators.http import require_safe
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import compiled
 from reservrutin.registry.models import System
-from reservrutin.statuspage import api, html, queries
-from reservrutin.statuspage.models import Notice
-from reservrutin.statuspage.rendering import Rendered, recent, rendered, respond
+from reservrutin.statuspage import api, html, policy, problems, queries
+from reservrutin.statuspage.models import EmbedOrigin, Notice
+from reservrutin.statuspage.rendering import Headers, Rendered, recent, rendered, respond
 
 _ORGANISATION_FIELDS = tuple(f.attname for f in Organisation._meta.concrete_fields)
 
@@ -100,6 +101,23 @@ def _html(template: str, context: Callable[[], dict[str, Any]], lang: str) -> tu
     return body.encode(), "text/html; charset=utf-8"
 
 
+@lru_cache(maxsize=1)
+def _page_headers() -> Headers:
+    """The status page's policy: the site's, plus its inline CSS by hash."""
+    style = html.inline_style(html.PAGE_STYLE).source
+    return ((policy.HEADER, policy.content_security_policy(styles=[style])),)
+
+
+def _widget_headers(organisation: Organisation) -> Headers:
+    """The widget's policy: its inline CSS by hash, and framed only by the organisation's
+    allow-list (read with the render, so a change shows within the cache's minute)."""
+    origins = EmbedOrigin.objects.filter(organisation=organisation).values_list("origin", flat=True)
+    csp = policy.content_security_policy(
+        styles=[html.inline_style(html.WIDGET_STYLE).source], frame_ancestors=list(origins)
+    )
+    return ((policy.HEADER, csp),)
+
+
 @lru_cache(maxsize=1024)
 def _links(org: str, system: str | None, combined: bool) -> dict[str, str]:
     """The addresses a status page links to (they never change while the process runs)."""
@@ -144,7 +162,7 @@ def _page_html(
             links=_links(organisation.key, system.key if system else None, combined),
             lang=lang,
         )
-    return body.encode(), "text/html; charset=utf-8"
+    return body.encode(), "text/html; charset=utf-8", _page_headers()
 
 
 def page(
@@ -170,21 +188,24 @@ def combined(organisation: Organisation, *, lang: str = "sv") -> Rendered:
 
 
 def widget(organisation: Organisation, *, include: bool, system_key: str | None = None) -> Rendered:
+    """The widget: a page for an ``<iframe>`` (``include=False``) or a bare fragment."""
     system = _system(organisation, system_key)
-    return rendered(
-        f"widget:{include}:{system_key or ''}",
-        [organisation],
-        lambda: _html(
+
+    def render() -> tuple[bytes, str, Headers]:
+        body, content_type = _html(
             "statuspage/widget_include.html" if include else "statuspage/widget.html",
             lambda: {
                 "organisation": organisation,
                 "system": system,
                 "site_url": settings.SITE_URL,
+                "style": html.inline_style(html.WIDGET_STYLE).element,
                 **queries.status([organisation], system=system),
             },
             "sv",
-        ),
-    )
+        )
+        return body, content_type, () if include else _widget_headers(organisation)
+
+    return rendered(f"widget:{include}:{system_key or ''}", [organisation], render)
 
 
 def _status_url(organisation: Organisation, system: System | None = None) -> str:
@@ -193,14 +214,23 @@ def _status_url(organisation: Organisation, system: System | None = None) -> str
     return settings.SITE_URL + reverse("statuspage:system", args=[organisation.key, system.key])
 
 
-class TextAtomFeed(feedgenerator.Atom1Feed):
-    """Atom with plain-text summaries: Django writes ``<summary type="html">``, which makes
-    feed readers render markup typed into a notice (issue 14)."""
+class _TextAtom(feedgenerator.Atom1Feed):
+    """Atom whose summaries are plain text (``type="text"``): a feed reader shows markup
+    typed into a notice as text and never renders it (issue 14)."""
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        summary = item.get("description")
         super().add_item_elements(handler, {**item, "description": None})
-        if item["description"] is not None:
-            handler.addQuickElement("summary", item["description"], {"type": "text"})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
+#: Characters XML 1.0 cannot carry (Django's feed writer refuses them): shown as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def atom(organisation: Organisation, *, system_key: str | None = None) -> Rendered:
@@ -209,25 +239,25 @@ def atom(organisation: Organisation, *, system_key: str | None = None) -> Render
     def render() -> tuple[bytes, str]:
         data = queries.status([organisation], system=system)
         link = _status_url(organisation, system)
-        feed = TextAtomFeed(
-            title=f"Driftinfo – {system.name if system else organisation.name}",
+        feed = _TextAtom(
+            title=_xml(f"Driftinfo – {system.name if system else organisation.name}"),
             link=link,
-            description=f"Driftinformation för {organisation.name}",
+            description=_xml(f"Driftinformation för {organisation.name}"),
             language="sv",
             feed_url=link + "feed.atom",
             # RFC 4287 4.1.1: a feed without an author in every entry must name one.
-            author_name=organisation.name,
+            author_name=_xml(organisation.name),
             author_link=link,
         )
         for notice in _feed_notices(data, system):
             feed.add_item(
-                title=f"{notice.severity_label}: {notice.title}",
+                title=_xml(f"{notice.severity_label}: {notice.title}"),
                 link=f"{link}#n-{notice.code}",
-                description=notice.body,
+                description=_xml(notice.body),
                 unique_id=f"urn:uuid:{notice.code}",
                 pubdate=notice.published_at,
                 updateddate=notice.updated_at,
-                categories=[s.name for s in notice.systems],
+                categories=[_xml(s.name) for s in notice.systems],
             )
         return feed.writeString("utf-8").encode(), "application/atom+xml; charset=utf-8"
 
@@ -314,14 +344,21 @@ def _feed_notices(data: dict[str, Any], system: System | None) -> list[Notice]:
 
 
 def public(
-    render: Callable[..., Rendered], *, max_age: int = 30, cors: bool = False, frame: bool = False
+    render: Callable[..., Rendered],
+    *,
+    max_age: int = 30,
+    cors: bool = False,
+    frame: bool = False,
+    api: bool = False,
 ) -> Callable[..., HttpResponse]:
     """A public view of ``render(org=..., **address) -> Rendered``: no login, the same bytes
     for everyone, in the address's language (Swedish unless it says ``en``) and Swedish time
     whatever the visitor's cookies say.
 
     ``max_age=0`` for pages people look at (a browser asks again each time, a 304 when
-    nothing changed); ``cors`` for what other sites fetch; ``frame`` for what they embed.
+    nothing changed); ``cors`` for what other sites fetch; ``frame`` for what they embed
+    (the widget: its own ``frame-ancestors``); ``api`` for the JSON API (errors as problem
+    details, 405 with ``Allow``: ``problems.api_view``).
     The view keeps ``render`` as ``view.public_render``: the WSGI fast path
     (``fastpath.py``) calls it without Django's request cycle once Django has answered the
     same address.
@@ -334,7 +371,6 @@ def public(
         ):
             return render(**address)
 
-    @require_safe
     def view(request: HttpRequest, **address: Any) -> HttpResponse:
         response = respond(request, public_render(**address), max_age=max_age)
         response["Content-Language"] = address.get("lang", "sv")
@@ -344,8 +380,9 @@ def public(
             response.xframe_options_exempt = True
         return response
 
-    view.public_render = public_render  # type: ignore[attr-defined]
     view.__name__ = view.__qualname__ = f"{render.__name__}_view"
+    view = problems.api_view()(view) if api else require_safe(view)
+    view.public_render = public_render  # type: ignore[attr-defined]
     return view
 
 
@@ -389,10 +426,10 @@ widget_include_view = public(_widget_include, max_age=0, cors=True)
 atom_view = public(_atom)
 json_feed_view = public(_json_feed, cors=True)
 ical_view = public(_ical)
-api_view = public(_api, cors=True)
+api_view = public(_api, cors=True, api=True)
 
 
-@require_safe
+@problems.api_view()
 def openapi_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(_json_bytes(api.openapi()), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"

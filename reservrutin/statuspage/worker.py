@@ -1,17 +1,18 @@
 """The ``plannedevents`` worker step: fire one due reminder, start or end of a planned
 outage.
 
-The claim protocol (docs/architecture.md "The claim protocol"):
+The claim protocol (``lib/claim.py``, docs/architecture.md "The claim protocol"):
 
 1. Find a due ``PlannedEvent`` (``sent_at IS NULL AND due_at <= now``, index
-   ``planned_event_due_idx``), with ``select_for_update(skip_locked=True)`` on PostgreSQL
-   as an optimisation only.
+   ``planned_event_due_idx``), oldest first and ties by id, with
+   ``select_for_update(skip_locked=True)`` on PostgreSQL as an optimisation only.
 2. Claim it with a conditional UPDATE on (id, the claim token we saw, still unsent, lease
-   free or expired). Proceed only if exactly one row changed.
+   free or expired) and a lease (``Claims.take``). Proceed only if exactly one row changed.
 3. In **one** transaction: notify subscribers (outbox rows), update the outage and its
    timeline, bump the page version, add later occurrences of a recurring window, and mark
-   the event sent keyed on our token. There is no external I/O here; the outbox worker
-   delivers. If the mark changes nothing our lease ran out and the transaction rolls back.
+   the event sent keyed on our token (``Claims.release``). There is no external I/O here;
+   the outbox worker delivers. If the mark changes nothing our lease ran out and the
+   transaction rolls back.
 4. If handling fails, push ``due_at`` forward with a backoff, log and re-raise, so one bad
    row cannot crash-loop the worker.
 """
@@ -24,11 +25,12 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 
 from reservrutin.accounts.models import Organisation
 from reservrutin.lib import clock
+from reservrutin.lib.claim import Claims, compare_and_set
 from reservrutin.outages import actions as outage_actions
 from reservrutin.statuspage.actions import bump_page_version
 from reservrutin.statuspage.fanout import notify_planned
@@ -50,26 +52,19 @@ def _lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
 
+EVENTS = Claims(PlannedEvent)
+UNSENT = Q(sent_at__isnull=True)
+
+
 def _find(now: dt.datetime) -> tuple[int, uuid.UUID | None] | None:
-    due = PlannedEvent.objects.due(now).order_by("due_at", "id")
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            row = due.select_for_update(skip_locked=True).values_list("id", "claim_token").first()
-    else:
-        row = due.values_list("id", "claim_token").first()
-    return row
+    """Step 1: (id, claim token) of the oldest due event, in a short transaction."""
+    found = EVENTS.find(PlannedEvent.objects.due(now))
+    return found[0] if found else None
 
 
 def claim(event_id: int, seen_token: uuid.UUID | None, now: dt.datetime) -> uuid.UUID | None:
     """Step 2: compare-and-set; our new token, or None if another worker won."""
-    token = uuid.uuid4()
-    updated = PlannedEvent.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        id=event_id,
-        claim_token=seen_token,
-        sent_at__isnull=True,
-    ).update(claim_token=token, claimed_until=now + _lease(), attempts=F("attempts") + 1)
-    return token if updated == 1 else None
+    return EVENTS.take([(event_id, seen_token)], now=now, until=now + _lease(), still=UNSENT)
 
 
 def fire_planned_event() -> bool:
@@ -91,9 +86,7 @@ def fire_planned_event() -> bool:
     except Exception:
         event = PlannedEvent.objects.get(pk=event_id)
         delay = min(RETRY_CAP, RETRY_AFTER * (2 ** max(event.attempts - 1, 0)))
-        PlannedEvent.objects.filter(id=event_id, claim_token=token).update(
-            due_at=now + delay, claim_token=None, claimed_until=None
-        )
+        EVENTS.release((event_id, token), due_at=now + delay)
         log.exception("planned event %s failed; retrying in %s", event_id, delay)
         raise
     return True
@@ -123,10 +116,7 @@ def _handle(event_id: int, token: uuid.UUID, now: dt.datetime) -> None:
             notify_planned(occurrence, "planned_end")
         extend_window(window, now=now)
         _bump(window.organisation)
-    marked = PlannedEvent.objects.filter(id=event_id, claim_token=token).update(
-        sent_at=now, claim_token=None, claimed_until=None
-    )
-    if marked != 1:
+    if not EVENTS.release((event_id, token), sent_at=now):
         raise LostClaim(event_id)
 
 
@@ -151,7 +141,8 @@ def mirror_one() -> bool:
     if row is None:
         return False
     export_organisation(Path(settings.STATIC_MIRROR_DIR), row.organisation)
-    PageVersion.objects.filter(pk=row.pk, mirrored_version=row.mirrored_version).update(
-        mirrored_version=row.version
+    compare_and_set(
+        PageVersion.objects.filter(pk=row.pk, mirrored_version=row.mirrored_version),
+        mirrored_version=row.version,
     )
     return True

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from reservrutin.lib import safehttp
-from reservrutin.lib.phone import e164
+from reservrutin.lib.phone import e164, is_paid_or_satellite
 from reservrutin.notifications.transports.base import Transport, TransportError
 
 if TYPE_CHECKING:
@@ -102,6 +102,10 @@ class SmsTransport(Transport):
         to = e164(message.recipient)
         if not (to.startswith("+") and 8 <= len(to) <= 16 and to[1:].isdigit()):
             raise TransportError(f"ogiltigt nummer {message.recipient!r}", permanent=True)
+        # The last guard against SMS pumping (issue 14): whoever queued it, no SMS goes to a
+        # premium-rate or satellite number.
+        if is_paid_or_satellite(to):
+            raise TransportError(f"betal- eller satellitnummer {to!r}", permanent=True)
         text = fit(gsm_safe(message.body))
         form = urlencode({"from": settings.SMS_SENDER, "to": to, "message": text})
         try:

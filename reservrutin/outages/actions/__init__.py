@@ -5,7 +5,8 @@
 - ``lifecycle``: confirm, scenario, prognosis, ticket, backup routine, resolve, close
 - ``planned``: the outage of a planned occurrence: schedule, announce, start, complete, cancel
 - ``exercises``: opening an exercise outage (same machine, ``is_exercise``)
-- ``tasks``: tasks and ticking them off
+- ``tasks``: tasks (one per person where the routine says ``each``), ticking them off
+  (with the time work on paper was really done), taking over, handing over
 - ``escalation``: escalating unacknowledged messages, acknowledging
 - ``notices``: driftinfo published for an outage
 - ``timeline``: the one writer of timeline entries, notes and corrections
@@ -44,13 +45,17 @@ from reservrutin.outages.actions.planned import (
     start_planned_outage,
 )
 from reservrutin.outages.actions.reports import (
-    DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR,
     Submitted,
     submit_report,
     verify_report,
 )
 from reservrutin.outages.actions.scope import add_to_report, widen_scope
-from reservrutin.outages.actions.tasks import complete_task
+from reservrutin.outages.actions.tasks import (
+    NotYourTask,
+    complete_task,
+    hand_over_task,
+    take_over_task,
+)
 from reservrutin.outages.actions.timeline import (
     add_note,
     correct_entry,
@@ -59,7 +64,7 @@ from reservrutin.outages.actions.timeline import (
 )
 
 __all__ = [
-    "DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR",
+    "NotYourTask",
     "OutageError",
     "Submitted",
     "acknowledge_escalation",
@@ -78,6 +83,7 @@ __all__ = [
     "correct_entry",
     "escalate_group_in_txn",
     "exercise_title",
+    "hand_over_task",
     "open_exercise_outage",
     "publish_notice_text",
     "rearm_timer_in_txn",
@@ -90,6 +96,7 @@ __all__ = [
     "skip_reason",
     "start_planned_outage",
     "submit_report",
+    "take_over_task",
     "verify_report",
     "widen_scope",
     "write_entry_in_txn",

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from reservrutin.accounts.models import Membership, Organisation, Unit, User
 from reservrutin.lib import clock
-from reservrutin.outages import messaging, routing, scope
+from reservrutin.outages import limits, messaging, routing, scope
 from reservrutin.outages.actions.common import OutageError, _document, _first_system, _lock
 from reservrutin.outages.actions.scope import widen_scope
 from reservrutin.outages.actions.timeline import write_entry_in_txn
@@ -21,10 +20,6 @@ from reservrutin.outages.models import (
     TimelineEntry,
 )
 from reservrutin.registry.models import System, SystemPart
-
-#: Reports without login allowed per address and hour (SOD-10 opens a door; this keeps it
-#: from becoming a flood). Counted in the database, so it holds across processes.
-DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR = 5
 
 
 @dataclass
@@ -159,21 +154,14 @@ def _store_report(
     signed_in = reporter is not None
     with transaction.atomic():
         if not signed_in:
-            limit = getattr(
-                settings,
-                "OUTAGES_UNAUTHENTICATED_REPORTS_PER_HOUR",
-                DEFAULT_UNAUTHENTICATED_REPORTS_PER_HOUR,
-            )
-            recent = Report.objects.filter(
-                reporter__isnull=True,
+            refusal = limits.refuse_unauthenticated_report(
+                organisation,
                 source_address=source_address,
-                created_at__gte=now - dt.timedelta(hours=1),
-            ).count()
-            if recent >= limit:
-                raise OutageError(
-                    "Det har kommit många felanmälningar härifrån den senaste timmen. "
-                    "Vänta en stund eller ring i stället."
-                )
+                reporter_phone=reporter_phone,
+                now=now,
+            )
+            if refusal:
+                raise OutageError(refusal)
         version = routing.routine_for(organisation, systems)
         doc = routing.document(version)
         if scope.is_single_device(

@@ -103,3 +103,34 @@ class DemoTestCase(TestCase):
         if kind:
             entries = entries.filter(kind=kind)
         return [e.text for e in entries]
+
+
+def with_password(username: str) -> User:
+    """A demo person who can sign in with ``reservrutin.test.PASSWORD`` (browser tests)."""
+    from reservrutin.test import PASSWORD
+
+    user = User.objects.get(username=username)
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+def post_anonymous_report(
+    case: Any, *, key: str, phone: str, name: str = "Vik", **meta: str
+) -> Any:
+    """Post the report form of the personas' organisation A without login (SOD-10), as the
+    client ``meta`` describes (``REMOTE_ADDR``, ``HTTP_X_FORWARDED_FOR``)."""
+    return case.client.post(
+        "/org/org-a/felanmalan/",
+        {
+            "systems": [case.system_a.pk],
+            "fault_type": "unreachable",
+            "extent": "my_unit",
+            "unit": case.unit_a.pk,
+            "reporter_name": name,
+            "reporter_phone": phone,
+            "description": "Inloggningen går inte.",
+            "idempotency_key": key,
+        },
+        **meta,
+    )

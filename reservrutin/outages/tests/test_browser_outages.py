@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from reservrutin.accounts.models import User
 from reservrutin.outages import actions, messaging
 from reservrutin.outages.models import Report
 from reservrutin.outages.tests.factories import make_escalation
-from reservrutin.outages.tests.helpers import load_demo_data
+from reservrutin.outages.tests.helpers import load_demo_data, with_password
 from reservrutin.registry.models import System
 from reservrutin.test import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _person(username: str) -> User:
-    user = User.objects.get(username=username)
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
 
 
 def test_it_reports_without_login_after_the_self_check_sod_10_sod_11(browser_page) -> None:
@@ -49,7 +41,7 @@ def test_it_reports_without_login_after_the_self_check_sod_10_sod_11(browser_pag
 
 def test_it_shows_the_outage_page_with_countdown_and_task_board(browser_page) -> None:
     load_demo_data()
-    sara = _person("sara.holm")
+    sara = with_password("sara.holm")
     submitted = actions.submit_report(
         sara.memberships.first().organisation,
         systems=[System.objects.get(key="sesam-lmn")],
@@ -72,7 +64,7 @@ def test_it_shows_the_outage_page_with_countdown_and_task_board(browser_page) ->
 
 def test_it_acknowledges_an_escalation_from_its_link(browser_page) -> None:
     load_demo_data()
-    sara = _person("sara.holm")
+    sara = with_password("sara.holm")
     submitted = actions.submit_report(
         sara.memberships.first().organisation,
         systems=[System.objects.get(key="sesam-s2")],

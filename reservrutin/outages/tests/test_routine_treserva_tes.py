@@ -41,10 +41,12 @@ class TreservaTesTest(DemoTestCase):
     def test_it_tes_10_asks_employees_to_back_register_after_six_hours(self) -> None:
         outage = self._outage_resolved_after(6)
         self.assertEqual(outage.status, Outage.Status.BACK_REGISTRATION)
-        roles = set(
-            outage.tasks.filter(source=Task.Source.RESOLUTION).values_list("role_key", flat=True)
+        tasks = outage.tasks.filter(source=Task.Source.RESOLUTION)
+        # One task per employee (each: person), the administrator as their fallback.
+        self.assertEqual(
+            set(tasks.values_list("role_key", "assignee__username", "fallback_role_key")),
+            {("medarbetare", "jonas.strom", "administrator")},
         )
-        self.assertEqual(roles, {"medarbetare", "administrator"})
 
     def test_it_tes_10_leaves_back_registration_to_the_administrations_after_eleven_hours(
         self,

@@ -1,6 +1,6 @@
 """The claim protocol of the runtimers worker: two workers racing for one due timer, a
 worker killed mid-step, a failing row that must not crash-loop, claim and fire in one
-transaction."""
+transaction, ties in id order."""
 
 from __future__ import annotations
 
@@ -36,54 +36,58 @@ class ClaimTest(BaseTestCase):
                 created_at=clock.now(),
             )
 
-    def test_it_lets_exactly_one_of_two_racing_workers_claim(self) -> None:
-        """Both read the row unclaimed (token None); only the first CAS wins."""
-        with at(10):
-            now = clock.now()
-            first = worker.claim_timer(self.timer.id, None, now)
-            second = worker.claim_timer(self.timer.id, None, now)
-            self.assertIsNotNone(first)
-            self.assertIsNone(second)
-            # The loser's stale token also cannot fire it.
-            self.assertEqual(worker.run_timer(self.timer.id, uuid.uuid4(), now), "lost")
-            self.assertEqual(worker.run_timer(self.timer.id, first, now), "fired")
-        self.assertEqual(Task.objects.filter(outage=self.outage).count(), 1)
-
-    def test_it_handles_a_concurrent_claim_between_find_and_claim(self) -> None:
-        """Worker A finds the row; worker B claims it first; A's fire_one reports work
-        found but does nothing (as hc's test_it_handles_concurrent_delete)."""
+    def test_it_lets_exactly_one_of_two_racing_workers_fire(self) -> None:
+        """Worker A finds the row; worker B fires it first (on SQLite, where nothing is
+        locked); A's compare-and-set then changes nothing, and fire_one reports work found
+        but does nothing (as hc's test_it_handles_concurrent_delete)."""
         with at(10):
             real_find = worker._lock_due_timer
+            raced: list[bool] = []
 
             def find_then_lose(now: dt.datetime) -> Timer | None:
                 found = real_find(now)
-                # Worker B (on SQLite, or through the split protocol) claims it first.
-                worker.claim_timer(self.timer.id, None, now)
+                if not raced:
+                    raced.append(True)
+                    self.assertTrue(worker.fire_one())  # worker B, start to end
                 return found
 
             with mock.patch.object(worker, "_lock_due_timer", find_then_lose):
                 self.assertTrue(worker.fire_one())
+            self.assertFalse(worker.fire_one())
         self.timer.refresh_from_db()
-        self.assertIsNone(self.timer.fired_at)
-        self.assertFalse(Task.objects.exists())
+        self.assertEqual((self.timer.fired_at, self.timer.attempts), (local(10), 1))
+        self.assertEqual(Task.objects.filter(outage=self.outage).count(), 1)
 
-    def test_it_fires_once_after_a_killed_worker_lease_expires(self) -> None:
+    def test_it_leaves_a_timer_alone_while_a_live_lease_holds_it(self) -> None:
+        """A claim with a lease that another worker still holds wins over the due query;
+        once the lease has run out (the worker died), the timer fires once."""
         with at(10):
-            token = worker.claim_timer(self.timer.id, None, clock.now())  # then "killed"
-            self.assertIsNotNone(token)
-            self.assertFalse(worker.fire_one())  # the lease still holds
-        later = local(10) + worker.lease() + dt.timedelta(seconds=1)
-        import time_machine
-
-        with time_machine.travel(later, tick=False):
+            Timer.objects.filter(id=self.timer.id).update(
+                claim_token=uuid.uuid4(), claimed_until=clock.now() + worker.RETRY_DELAY
+            )
+            self.assertFalse(worker.fire_one())
+        with at(10, 2):
             self.assertTrue(worker.fire_one())
             self.assertFalse(worker.fire_one())
-            # The killed worker wakes up: its token is stale, it fires nothing.
-            self.assertEqual(worker.run_timer(self.timer.id, token, clock.now()), "lost")
         self.timer.refresh_from_db()
-        self.assertIsNotNone(self.timer.fired_at)
-        self.assertEqual(self.timer.attempts, 2)
+        self.assertEqual(self.timer.fired_at, local(10, 2))
+        self.assertIsNone(self.timer.claim_token)
         self.assertEqual(Task.objects.filter(outage=self.outage).count(), 1)
+
+    def test_ties_fire_in_id_order(self) -> None:
+        later = Timer.objects.create(
+            outage=self.outage,
+            key="samma-tid",
+            due_at=local(10),
+            actions=[{"create_tasks": [{"what": "Sedan detta"}]}],
+            created_at=local(9),
+        )
+        self.assertLess(self.timer.id, later.id)
+        with at(10):
+            self.assertEqual(worker.due_timers(clock.now()).query.order_by, ("due_at", "id"))
+            self.assertEqual(worker._lock_due_timer(clock.now()), self.timer)
+            self.assertTrue(worker.fire_one())
+            self.assertEqual(worker._lock_due_timer(clock.now()), later)
 
     def test_it_pushes_a_failing_timer_forward_and_reraises(self) -> None:
         with (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reservrutin.audit.models import AuditEvent
 from reservrutin.registry.actions import link_system_to_unit
 from reservrutin.registry.models import System
-from reservrutin.test import PASSWORD, BaseTestCase
+from reservrutin.test import BaseTestCase
 
 URL = "/org/org-a/enhet/unit-a/system/"
 
@@ -19,7 +19,7 @@ class UnitSystemsPageTests(BaseTestCase):
         )
 
     def as_user(self, user) -> None:
-        self.client.login(username=user.username, password=PASSWORD)
+        self.client.force_login(user)
 
     def test_an_admin_ticks_the_systems_and_links_and_unlinks_are_audited(self) -> None:
         link_system_to_unit(self.unit_a, self.system_a, by=self.adam)

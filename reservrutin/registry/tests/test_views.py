@@ -51,7 +51,7 @@ class RegistryViewTests(BaseTestCase):
                 self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_it_sends_anonymous_visitors_to_login(self) -> None:
-        for url in [*self.urls, "/"]:
+        for url in self.urls:  # "/" is the public front door (accounts tests)
             with self.subTest(url=url):
                 self.assert_requires_login(url)
 

@@ -239,7 +239,7 @@ def test_unknown_fields_list_the_allowed_ones_and_guess_the_misspelt() -> None:
     ]
     assert problems(scenario("steps: [{kind: task, what: x, vem: a}]")) == [
         "t.yaml:11:35: scenarios[0].steps[0].vem: okänt fält ”vem”; tillåtna fält: id, who, "
-        "what, documents, kind, due"
+        "what, documents, kind, due, each, fallback"
     ]
     assert messages.unknown_field("x", None) == "okänt fält ”x”"
 

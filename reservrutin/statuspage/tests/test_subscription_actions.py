@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import time_machine
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
@@ -103,7 +104,7 @@ class BadInputTests(BaseTestCase):
 
     def test_it_explains_a_malformed_phone(self) -> None:
         self.assertIn(
-            "telefonnummer", self.assert_error("address", channel="sms", address="ring mig")
+            "mobilnummer", self.assert_error("address", channel="sms", address="ring mig")
         )
 
     def test_it_explains_a_malformed_url(self) -> None:
@@ -129,18 +130,30 @@ class BadInputTests(BaseTestCase):
 
 
 class RateLimitTests(BaseTestCase):
-    def test_it_limits_per_address_per_hour(self) -> None:
-        with time_machine.travel(NOW, tick=False) as traveller:
-            for _ in range(subscriptions.MAX_PER_ADDRESS_PER_HOUR):
-                subscriptions.subscribe(self.org_a, channel="email", address="eva@example.org")
-            with self.assertRaises(subscriptions.RateLimited):
-                subscriptions.subscribe(self.org_a, channel="email", address="eva@example.org")
-            traveller.shift(dt.timedelta(hours=1, minutes=1))
+    @override_settings(
+        SUBSCRIBE_CONFIRMATIONS_PER_TARGET_PER_HOUR=3, SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES=10
+    )
+    def test_it_limits_confirmations_per_address_with_a_cooldown_between(self) -> None:
+        def subscribe() -> None:
             subscriptions.subscribe(self.org_a, channel="email", address="eva@example.org")
+
+        with time_machine.travel(NOW, tick=False) as traveller:
+            subscribe()
+            with self.assertRaisesMessage(subscriptions.RateLimited, "nyss skickat"):
+                subscribe()
+            for _ in range(2):
+                traveller.shift(dt.timedelta(minutes=11))
+                subscribe()
+            traveller.shift(dt.timedelta(minutes=11))
+            with self.assertRaisesMessage(subscriptions.RateLimited, "För många försök"):
+                subscribe()
+            traveller.shift(dt.timedelta(hours=1))
+            subscribe()
+        self.assertEqual(OutboxMessage.objects.count(), 4)
 
     def test_it_limits_per_ip_per_hour(self) -> None:
         with time_machine.travel(NOW, tick=False):
-            for i in range(subscriptions.MAX_PER_IP_PER_HOUR):
+            for i in range(settings.SUBSCRIBE_PER_CLIENT_PER_HOUR):
                 subscriptions.subscribe(
                     self.org_a, channel="email", address=f"p{i}@example.org", ip="192.0.2.7"
                 )
@@ -287,12 +300,14 @@ class RegisterSubscriberTests(BaseTestCase):
 
 class PendingAgainTests(BaseTestCase):
     def test_asking_again_while_pending_reuses_the_row_and_sends_a_new_link(self) -> None:
-        first = subscriptions.subscribe(
-            self.org_a, channel="email", address="eva@example.org", triggers=["resolved"]
-        ).subscription
-        again = subscriptions.subscribe(
-            self.org_a, channel="email", address="eva@example.org", triggers=["every_update"]
-        ).subscription
+        with time_machine.travel(NOW, tick=False) as traveller:
+            first = subscriptions.subscribe(
+                self.org_a, channel="email", address="eva@example.org", triggers=["resolved"]
+            ).subscription
+            traveller.shift(dt.timedelta(minutes=settings.SUBSCRIBE_CONFIRMATION_COOLDOWN_MINUTES))
+            again = subscriptions.subscribe(
+                self.org_a, channel="email", address="eva@example.org", triggers=["every_update"]
+            ).subscription
         self.assertEqual(again.pk, first.pk)
         again.refresh_from_db()
         self.assertEqual(again.triggers, ["every_update"])

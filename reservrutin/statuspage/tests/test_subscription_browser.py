@@ -73,7 +73,7 @@ def test_bad_input_keeps_what_was_typed(browser_page, organisation: Organisation
     browser_page.console.clear()
     browser_page.check()
     assert page.get_by_label("Adress").input_value() == "ring mig"
-    assert page.get_by_text("telefonnummer").first.is_visible()
+    assert page.get_by_text("mobilnummer").first.is_visible()
 
 
 def test_a_coordinator_registers_a_key_person_and_plans_a_window(

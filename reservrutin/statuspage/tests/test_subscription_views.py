@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -57,12 +58,14 @@ class PublicSubscribeViewTests(BaseTestCase):
         secret = Subscription.objects.get().webhook_secret
         self.assertContains(response, secret)
 
-    def test_the_rate_limit_is_a_form_error(self) -> None:
-        data = {"channel": "email", "address": "eva@example.org", "triggers": ["resolved"]}
-        for _ in range(subscriptions.MAX_PER_ADDRESS_PER_HOUR):
+    def test_the_rate_limit_is_a_form_error_that_keeps_what_was_typed(self) -> None:
+        for i in range(settings.SUBSCRIBE_PER_CLIENT_PER_HOUR):
+            data = {"channel": "email", "address": f"eva{i}@example.org", "triggers": ["resolved"]}
             self.client.post(self.url, data)
+        data = {"channel": "email", "address": "Eva@Example.org", "triggers": ["resolved"]}
         response = self.client.post(self.url, data)
         self.assertContains(response, "För många försök", status_code=400)
+        self.assertContains(response, 'value="Eva@Example.org"', status_code=400)
 
     def test_sms_goes_to_the_code_page_and_the_code_activates(self) -> None:
         response = self.client.post(

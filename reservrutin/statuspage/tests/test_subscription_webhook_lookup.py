@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from reservrutin.lib import safehttp
@@ -24,15 +25,21 @@ class WebhookLookupOrderTests(BaseTestCase):
         with mock.patch.object(
             safehttp, "resolve_allowed", side_effect=safehttp.ConnectionFailed("no such host")
         ) as lookup:
-            for n in range(subscriptions.MAX_PER_IP_PER_HOUR):
+            for n in range(settings.SUBSCRIBE_PER_CLIENT_PER_HOUR):
                 with self.assertRaises(ValidationError):
                     self.subscribe(f"h{n}.invalid")
-            self.assertEqual(lookup.call_count, subscriptions.MAX_PER_IP_PER_HOUR)
+            self.assertEqual(lookup.call_count, settings.SUBSCRIBE_PER_CLIENT_PER_HOUR)
             with self.assertRaises(subscriptions.RateLimited):
                 self.subscribe("one-more.invalid")
-            self.assertEqual(lookup.call_count, subscriptions.MAX_PER_IP_PER_HOUR)
-        # Failed lookups counted: the attempts were committed before the lookup.
-        self.assertEqual(SubscribeAttempt.objects.count(), subscriptions.MAX_PER_IP_PER_HOUR)
+            self.assertEqual(lookup.call_count, settings.SUBSCRIBE_PER_CLIENT_PER_HOUR)
+        # Failed lookups counted: the attempts were committed before the lookup; the refused
+        # one is kept too, for the admin.
+        limited = SubscribeAttempt.objects.filter(outcome=SubscribeAttempt.Outcome.LIMITED)
+        self.assertEqual(limited.count(), 1)
+        self.assertEqual(
+            SubscribeAttempt.objects.exclude(pk__in=limited).count(),
+            settings.SUBSCRIBE_PER_CLIENT_PER_HOUR,
+        )
         self.assertFalse(Subscription.objects.exists())
 
     def test_a_malformed_address_is_refused_without_lookup(self) -> None:

@@ -16,7 +16,7 @@ from reservrutin.workers import loops
 from reservrutin.workers.actions import stale_heartbeats
 from reservrutin.workers.models import WorkerHeartbeat
 
-COMMAND = "reservrutin.workers.management.commands.worker"
+LOOP = "reservrutin.lib.loop"
 
 
 class WorkerCommandTests(TestCase):
@@ -57,7 +57,7 @@ class WorkerCommandTests(TestCase):
         with (
             mock.patch.dict(loops.LOOPS, {"a": "a", "b": "b"}, clear=True),
             mock.patch.object(loops, "import_string", side_effect=lambda path: steps[path]),
-            self.assertLogs("reservrutin.workers", level="ERROR"),
+            self.assertLogs("reservrutin.lib.loop", level="ERROR"),
         ):
             call_command("worker", "--once", stdout=io.StringIO())
         self.assertEqual(ran, [1])
@@ -79,8 +79,8 @@ class WorkerCommandTests(TestCase):
         fake_time = mock.Mock(monotonic=mock.Mock(side_effect=itertools.count()))
         with (
             mock.patch.object(loops, "load", return_value={"outbox": outbox, "timers": timers}),
-            mock.patch(f"{COMMAND}.time", fake_time),
-            mock.patch(f"{COMMAND}.SLICE_SECONDS", 2.0),
+            mock.patch(f"{LOOP}.time", fake_time),
+            mock.patch(f"{LOOP}.SLICE_SECONDS", 2.0),
         ):
             call_command("worker", "--once", stdout=io.StringIO())
         # Two outbox steps fill the 2 s slice (far below MAX_BATCH); then the timers run.

@@ -1,25 +1,22 @@
 """``manage.py sendoutbox``: the loop that delivers outbox messages.
 
-Only the loop lives here: signals, idling and the heartbeat. The work is
-``notifications.worker.send_batch``, which the combined ``worker`` command also runs.
-Any number of copies may run; the claim protocol keeps each delivery to one worker.
+Only the loop's set-up lives here: signals and the heartbeat; ``lib/loop.py`` runs it
+(backoff when the database is gone). The work is ``notifications.worker.send_batch``,
+which the combined ``worker`` command also runs. Any number of copies may run; the claim
+protocol keeps each delivery to one worker.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
-import time
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
-from reservrutin.lib import clock
+from reservrutin.lib import loop
 from reservrutin.notifications import worker
 from reservrutin.notifications.transports.base import reset as reset_transports
-from reservrutin.workers.actions import beat
 
 #: A busy worker writes its heartbeat again after at most this many seconds of batches
 #: (checked between batches), so a long queue cannot make it look dead.
@@ -39,26 +36,16 @@ class Command(BaseCommand):
             # Finish the batch in hand, then stop: a send is never cut off mid-way, and the
             # outcomes are recorded (otherwise the batch would be sent again after its lease).
             signal.signal(sig, lambda *_: stop.set())
-        started_at = clock.now()
-        batches = 0
         self.stdout.write("sendoutbox: started")
         try:
-            while not stop.is_set():
-                close_old_connections()
-                found = 0
-                # Wall-clock seconds for the heartbeat rhythm only (monotonic: immune to
-                # clock changes); deciding what is due always uses clock.now().
-                since = time.monotonic()
-                while not stop.is_set() and time.monotonic() - since < HEARTBEAT_SECONDS:
-                    if not worker.send_batch():
-                        break
-                    found += 1
-                batches += found
-                beat(options["name"], loops=["sendoutbox"], started_at=started_at)
-                if options["once"] and not found:
-                    break
-                if not found:
-                    stop.wait(settings.WORKER_IDLE_SECONDS)
+            batches = loop.run(
+                {"sendoutbox": worker.send_batch},
+                name=options["name"],
+                stop=stop,
+                until_idle=options["once"],
+                max_batch=10_000,
+                slice_seconds=HEARTBEAT_SECONDS,
+            )
         finally:
             reset_transports()  # closes the kept SMTP connection
         self.stdout.write(f"sendoutbox: stopped after {batches} batch(es)")
