@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reservrutin.accounts.models import Organisation, User
 from reservrutin.audit.actions import record_event
-from reservrutin.lib import clock
+from reservrutin.lib import claim, clock
 from reservrutin.routines import hooks, loader, messages
 from reservrutin.routines.loader import Problem
 from reservrutin.routines.models import Routine, RoutineVersion
 from reservrutin.routines.validation import DatabaseRegistry, RegistryKeys, validate_document
+
+#: Days before "Gäller t.o.m." that the owner is reminded (issue 13).
+EXPIRY_REMINDER_DAYS = 30
 
 
 class RoutineRejected(Exception):
@@ -120,6 +126,7 @@ def import_routine(
             imported_at=now,
             approved_by=document.approved_by or "",
             approved_on=document.approved_on,
+            valid_to=document.valid_to,
         )
         if routine.title != document.title:
             routine.title = document.title
@@ -145,11 +152,19 @@ def approve_version(version: RoutineVersion, *, by: User | None) -> RoutineVersi
         if version.in_force:
             return version
         # Clear first: the partial unique constraint allows one in-force row at any moment.
-        routine.versions.filter(in_force=True).update(in_force=False)
+        routine.versions.filter(in_force=True).update(in_force=False, expiry_reminder_due_at=None)
         version.in_force = True
         version.approved_in_app_by = by
         version.approved_in_app_at = clock.now()
-        version.save(update_fields=["in_force", "approved_in_app_by", "approved_in_app_at"])
+        version.expiry_reminder_due_at = expiry_reminder_due(version.valid_to)
+        version.save(
+            update_fields=[
+                "in_force",
+                "approved_in_app_by",
+                "approved_in_app_at",
+                "expiry_reminder_due_at",
+            ]
+        )
         hooks.version_in_force.call_all(version)
         record_event(
             "routine.approve",
@@ -160,6 +175,46 @@ def approve_version(version: RoutineVersion, *, by: User | None) -> RoutineVersi
             number=version.number,
         )
     return version
+
+
+def expiry_reminder_due(valid_to: dt.date | None) -> dt.datetime | None:
+    """When the owner of a version valid to ``valid_to`` is reminded: at 08:00 local time,
+    ``settings.ROUTINE_EXPIRY_REMINDER_DAYS`` (default 30) days before. None without an end
+    date. A time already past means "at once" to the worker."""
+    if valid_to is None:
+        return None
+    days = getattr(settings, "ROUTINE_EXPIRY_REMINDER_DAYS", EXPIRY_REMINDER_DAYS)
+    return clock.at_local(valid_to - dt.timedelta(days=days), dt.time(8, 0))
+
+
+def claim_expiry_reminder(
+    send: Callable[[RoutineVersion], None], *, now: dt.datetime | None = None
+) -> bool:
+    """Claim one due expiry reminder and call ``send`` with its version inside the same
+    transaction (the caller enqueues the messages, so they exist if and only if the claim
+    committed). True if a reminder was due.
+
+    The row is found and claimed through the one claim helper (``lib/claim.py``: ``SELECT …
+    FOR UPDATE SKIP LOCKED``, then a compare-and-set on ``expiry_reminded_at``): two workers
+    never send the same reminder."""
+    now = now or clock.now()
+    due = RoutineVersion.objects.filter(
+        in_force=True,
+        expiry_reminded_at__isnull=True,
+        expiry_reminder_due_at__isnull=False,
+        expiry_reminder_due_at__lte=now,
+    )
+    with transaction.atomic():
+        version = claim.lock(due, order=("expiry_reminder_due_at", "id"), of=("self",)).first()
+        if version is None:
+            return False
+        if claim.compare_and_set(
+            RoutineVersion.objects.filter(pk=version.pk, expiry_reminded_at__isnull=True),
+            expiry_reminded_at=now,
+        ):
+            version.expiry_reminded_at = now
+            send(RoutineVersion.objects.select_related("routine__organisation").get(pk=version.pk))
+    return True
 
 
 def export_text(version: RoutineVersion, *, normalised: bool = False) -> str:

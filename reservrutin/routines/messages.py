@@ -335,6 +335,9 @@ _DUPLICATE = {
         "nyckeln ”%(key)s” används redan på rad %(line)d; varje beredskapspunkt behöver en egen "
         "nyckel"
     ),
+    "document": gettext_noop(
+        "nyckeln ”%(key)s” används redan på rad %(line)d; varje dokument behöver en egen nyckel"
+    ),
     "role": gettext_noop(
         "rollen ”%(key)s” står redan på rad %(line)d; varje roll får bara stå en gång"
     ),

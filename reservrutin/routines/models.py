@@ -110,6 +110,13 @@ class RoutineVersion(models.Model):
     )
     approved_in_app_at = models.DateTimeField(_("satt i kraft"), null=True, blank=True)
     in_force = models.BooleanField(_("gäller"), default=False)
+    #: "Gäller t.o.m." of the document (copied from it so overviews can query it).
+    valid_to = models.DateField(_("gäller t.o.m."), null=True, blank=True)
+    #: When the owner is to be reminded that the version expires (a due row for the
+    #: ``remindroutineexpiry`` loop); set while the version is in force and has an end date.
+    expiry_reminder_due_at = models.DateTimeField(null=True, blank=True)
+    #: When that reminder was claimed (compare-and-set, so it is sent once).
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("rutinversion")
@@ -124,6 +131,13 @@ class RoutineVersion(models.Model):
                 condition=Q(in_force=True),
                 name="routine_one_version_in_force",
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expiry_reminder_due_at"],
+                condition=Q(expiry_reminded_at__isnull=True, expiry_reminder_due_at__isnull=False),
+                name="routine_expiry_reminder_due",
+            )
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,9 @@ from reservrutin.registry.models import ContactPoint, Role, System
 from reservrutin.registry.queries import ContactPointNow, contact_point_now
 from reservrutin.registry.refs import Ref
 from reservrutin.routines import schema as s
+from reservrutin.routines.loader import Problem
 from reservrutin.routines.models import RoutineVersion
+from reservrutin.routines.validation import DatabaseRegistry, validate_document
 
 SCOPES = {
     "region_wide_it_collapse": gettext_lazy("Fullskaligt IT-haveri"),
@@ -225,9 +227,11 @@ def present_step(step: Any, doc: s.Routine, labels: Labels) -> dict[str, Any]:
         "what": step.what,
         "roles": {step.who} if step.who else set(),
         "contacts": [],
+        "documents": [d for d in doc.documents if d.key and d.key in step.documents],
     }
     if isinstance(step, s.NotifyStep):
         item["notify"] = [labels.role(r) for r in step.notify_roles]
+        item["unit_staff"] = step.notify_unit_staff
         item["roles"] |= set(step.notify_roles)
         if step.if_off_duty:
             item["off_duty"] = [labels.role(r) for r in step.if_off_duty.notify_roles]
@@ -351,6 +355,20 @@ def _next_windows(window: s.ServiceWindow, at: dt.datetime, count: int = 3) -> l
     )
 
 
+def is_expired(doc: s.Routine, at: dt.datetime) -> bool:
+    """Whether the document's "Gäller t.o.m." has passed (the end date itself still counts)."""
+    return doc.valid_to is not None and doc.valid_to < clock.local(at).date()
+
+
+def missing_in(version: RoutineVersion) -> list[Problem]:
+    """What the version lacks to be followed during an outage ("Saknas i rutinen"): the
+    completeness warnings of validation, against the registry as it is now."""
+    result = validate_document(
+        version.source, filename=version.filename or "rutin.yaml", registry=DatabaseRegistry()
+    )
+    return result.missing
+
+
 def build_page(version: RoutineVersion, *, at: dt.datetime | None = None) -> dict[str, Any]:
     """Everything the routine page and PDF show for ``version``."""
     at = at or clock.now()
@@ -439,6 +457,7 @@ def build_page(version: RoutineVersion, *, at: dt.datetime | None = None) -> dic
     role_keys = _roles_used(doc)
     return {
         "doc": doc,
+        "expired": is_expired(doc, at),
         "version": version,
         "routine": version.routine,
         "organisation": version.routine.organisation,

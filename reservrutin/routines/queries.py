@@ -7,18 +7,27 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from reservrutin.accounts.models import Organisation
+from reservrutin.lib import clock
 from reservrutin.routines.models import Routine, RoutineVersion
 
 
 def routines_of(organisation: Organisation) -> list[Routine]:
-    """The organisation's routines, each with ``current`` (the version in force, or None)."""
+    """The organisation's routines, each with ``current`` (the version in force, or None)
+    and ``expired`` (the version in force is past its "Gäller t.o.m.")."""
+    today = clock.local(clock.now()).date()
     routines = list(
         Routine.objects.of(organisation)
         .prefetch_related(
             Prefetch(
                 "versions",
                 queryset=RoutineVersion.objects.filter(in_force=True).only(
-                    "id", "routine_id", "number", "document_version", "approved_on", "in_force"
+                    "id",
+                    "routine_id",
+                    "number",
+                    "document_version",
+                    "approved_on",
+                    "in_force",
+                    "valid_to",
                 ),
                 to_attr="in_force_versions",
             )
@@ -27,6 +36,8 @@ def routines_of(organisation: Organisation) -> list[Routine]:
     )
     for routine in routines:
         routine.current = routine.in_force_versions[0] if routine.in_force_versions else None
+        valid_to = routine.current.valid_to if routine.current else None
+        routine.expired = valid_to is not None and valid_to < today
     return routines
 
 

@@ -1,4 +1,10 @@
-"""The routine format, ``schema: reservrutin/routine/v1`` (issue 3, docs/routines.md).
+"""The routine format, ``schema: reservrutin/routine/v2`` (issues 3 and 13, docs/routines.md).
+
+v2 adds to v1 without renaming anything: the document header (``document_type``,
+``created_by``), sections of linked documents, steps that link to documents, contact
+choices that say how to reach the point (``via``), and staff on duty at a unit as a
+notification target. A v1 document still loads (``schema: reservrutin/routine/v1``) as long as
+it uses none of these; ``routine upgrade`` writes the v2 form.
 
 One YAML document describes one routine of one organisation. It names registry objects by
 stable key (``kundservice``, ``sesam-lmn``, ``servicedesk``); a key of a partner
@@ -32,7 +38,10 @@ from pydantic import (
 
 from reservrutin.lib import recurrence
 
-SCHEMA_ID = "reservrutin/routine/v1"
+SCHEMA_ID = "reservrutin/routine/v2"
+SCHEMA_V1 = "reservrutin/routine/v1"
+#: Every schema a document may name, newest first.
+SCHEMA_IDS = (SCHEMA_ID, SCHEMA_V1)
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 REF_PATTERN = r"^(?:[a-z0-9][a-z0-9-]*:)?[a-z0-9][a-z0-9-]*$"
@@ -148,11 +157,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class Document(Strict):
-    """A related document (LMN-12): a title and, when known, where to find it."""
+Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
 
+
+class Document(Strict):
+    """A related document (LMN-12): a title and, when known, where to find it. v2: a ``key``
+    that steps link to, and a ``section`` (an anchor or heading) or ``page`` of it."""
+
+    key: Key | None = None
     title: ShortText
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
+    section: ShortText | None = None
+    page: Annotated[int, Field(ge=1, le=100_000)] | None = None
     note: Text | None = None
 
 
@@ -184,11 +200,20 @@ class Party(Strict):
         return self
 
 
+Via = Literal["phone", "fax", "email", "web"]
+#: A phone or fax number as written in a routine: digits, spaces, +, - and parentheses.
+Number = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{1,38}$")]
+
+
 class ContactChoice(Strict):
-    """A contact point to use at a time of day (TES-07, SOD-12, SOD-13)."""
+    """A contact point to use at a time of day (TES-07, SOD-12, SOD-13). v2: ``via`` says how
+    (call, fax, e-mail, web); a fax instruction carries its ``fax`` number, which the registry
+    does not hold."""
 
     key: Ref
     when: When = "always"
+    via: Via | None = None
+    fax: Number | None = None
     note: Text | None = None
 
 
@@ -203,6 +228,8 @@ class _StepBase(Strict):
     id: Key | None = None
     who: Ref | None = None
     what: Text
+    #: v2: keys of ``documents`` this step links to.
+    documents: list[Key] = []
 
 
 class NotifyStep(_StepBase):
@@ -210,6 +237,8 @@ class NotifyStep(_StepBase):
 
     kind: Literal["notify"]
     notify_roles: list[Ref] = Field(min_length=1)
+    #: v2: also the staff on duty at these units (unit keys in the registry).
+    notify_unit_staff: list[Key] = []
     if_off_duty: OffDuty | None = None
 
 
@@ -586,19 +615,25 @@ class Template(Strict):
 
 
 class Routine(Strict):
-    """One routine document of one organisation (``schema: reservrutin/routine/v1``)."""
+    """One routine document of one organisation (``schema: reservrutin/routine/v2``, or v1).
+
+    The header follows seed 000's: type (``document_type``), process, register number
+    (``document_number``), version, created by, approved by and when, target group
+    (``applies_to``, "Gäller för") and validity (``valid_from``/``valid_to``)."""
 
     model_config = ConfigDict(
         extra="forbid",
         strict=True,
         title="Reservrutin routine",
-        json_schema_extra={"$id": "https://reservrutin.se/schema/routine/v1.json"},
+        json_schema_extra={"$id": "https://reservrutin.se/schema/routine/v2.json"},
     )
 
-    schema_: Literal["reservrutin/routine/v1"] = Field(alias="schema")
+    schema_: Literal["reservrutin/routine/v2", "reservrutin/routine/v1"] = Field(alias="schema")
     key: Key
     title: ShortText
     organisation: Key
+    document_type: ShortText | None = None
+    created_by: ShortText | None = None
     owner: ShortText | None = None
     owner_role: Ref | None = None
     version: ShortText
@@ -633,6 +668,16 @@ class Routine(Strict):
     def _dates(self) -> Routine:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValueError(_("”valid_to” får inte vara före ”valid_from”"))
+        if self.schema_ == SCHEMA_V1:
+            used = sorted(v2_fields_used(self))
+            if used:
+                raise ValueError(
+                    _(
+                        "fälten %(fields)s finns i %(v2)s men inte i %(v1)s; skriv ”schema: "
+                        "%(v2)s” (eller kör ”routine upgrade”)"
+                    )
+                    % {"fields": ", ".join(used), "v2": SCHEMA_ID, "v1": SCHEMA_V1}
+                )
         return self
 
     def to_data(self) -> dict[str, Any]:
@@ -645,6 +690,25 @@ class Routine(Strict):
         """The document as JSON values (what a version stores); read back with
         :func:`routine_from_json`."""
         return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+
+#: Fields that v2 added, by the model that holds them.
+V2_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def v2_fields_used(node: Any) -> set[str]:
+    """The names of v2-only fields set anywhere in ``node`` (a v1 document may not use them)."""
+    found: set[str] = set()
+    if isinstance(node, BaseModel):
+        for model, names in V2_FIELDS.items():
+            if isinstance(node, model):
+                found.update(n for n in names if n in node.model_fields_set)
+        for name in type(node).model_fields:
+            found |= v2_fields_used(getattr(node, name))
+    elif isinstance(node, list):
+        for item in node:
+            found |= v2_fields_used(item)
+    return found
 
 
 def _keys_first(value: Any) -> Any:
@@ -666,3 +730,14 @@ def routine_from_json(data: dict[str, Any]) -> Routine:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the format (written to docs/routine-schema.json)."""
     return Routine.model_json_schema(by_alias=True)
+
+
+V2_FIELDS.update(
+    {
+        Routine: ("document_type", "created_by"),
+        Document: ("key", "section", "page"),
+        ContactChoice: ("via", "fax"),
+        _StepBase: ("documents",),
+        NotifyStep: ("notify_unit_staff",),
+    }
+)

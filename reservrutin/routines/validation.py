@@ -20,11 +20,17 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from reservrutin.registry.refs import Ref
-from reservrutin.routines import loader, messages
+from reservrutin.routines import completeness, loader, messages
 from reservrutin.routines.loader import Loaded, LoadError, Path, Problem, format_path
-from reservrutin.routines.registry_keys import DatabaseRegistry, RegistryKeys, StaticRegistry
+from reservrutin.routines.registry_keys import (
+    DatabaseRegistry,
+    RegistryFacts,
+    RegistryKeys,
+    StaticRegistry,
+)
 from reservrutin.routines.schema import (
     SCHEMA_ID,
+    SCHEMA_IDS,
     BackRegistration,
     CallContactPointStep,
     ContactSupplierStep,
@@ -50,6 +56,11 @@ class Result:
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: What the routine lacks to be followed during an outage ("Saknas i rutinen"): a
+    #: missing end date, a link without an address and, checked against the registry, a
+    #: contact point without the number a step needs, a role nobody holds, a unit without a
+    #: manager. Warnings too: they never block an import.
+    missing: list[Problem] = field(default_factory=list)
     document: Routine | None = None
     loaded: Loaded | None = None
 
@@ -81,7 +92,7 @@ def validate_document(
         ) % {"schema": SCHEMA_ID, "got": messages.value_text(data)}
         result.errors = [Problem(filename, 1, 1, "", message)]
         return result
-    if data.get("schema") != SCHEMA_ID:
+    if data.get("schema") not in SCHEMA_IDS:
         mark = loaded.mark_for(("schema",))
         if "schema" in data:
             message = _("ska vara ”%(expected)s”, men är %(got)s") % {
@@ -107,6 +118,13 @@ def validate_document(
     checker.run()
     result.errors = checker.errors
     result.warnings = checker.warnings
+    result.missing = completeness.check(
+        document,
+        loaded,
+        filename,
+        registry if isinstance(registry, RegistryFacts) else None,
+        role_refs=[(path, ref) for path, kind, ref in checker.refs() if kind == "role"],
+    )
     return result
 
 
@@ -277,6 +295,9 @@ class _Checker:
                 (("preparedness", i, "key"), p.key) for i, p in enumerate(d.preparedness)
             ],
             "role": [(("roles", i, "key"), r.key) for i, r in enumerate(d.roles)],
+            "document": [
+                (("documents", i, "key"), doc.key) for i, doc in enumerate(d.documents) if doc.key
+            ],
         }
         # Step ids are unique within their scenario or backup routine.
         for path, step in self.steps():
@@ -347,9 +368,16 @@ class _Checker:
         for path, action in self.timer_actions():
             backup((*path, "activate_backup_routine"), action.activate_backup_routine)
             template((*path, "publish_notice"), action.publish_notice)
+        documents = {doc.key for doc in self.doc.documents if doc.key}
         for path, step in self.steps():
             if isinstance(step, PublishNoticeStep | InformCallersStep | PhoneQueueBroadcastStep):
                 template((*path, "template"), step.template)
+            for k, key in enumerate(step.documents):
+                if key not in documents:
+                    message = _(
+                        "okänt dokument ”%(key)s”; ge dokumentet ”key: %(key)s” under ”documents”"
+                    )
+                    self.problem((*path, "documents", k), message % {"key": key})
         for i, b in enumerate(self.doc.backup_routines):
             backup(("backup_routines", i, "then_activate"), b.then_activate)
             template(("backup_routines", i, "notice_template"), b.notice_template)

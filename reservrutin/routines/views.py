@@ -31,12 +31,14 @@ def _version_number(request: HttpRequest) -> int | None:
 @login_required
 def routine_list(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, org)
+    routines = queries.routines_of(organisation)
     return render(
         request,
         "routines/routine_list.html",
         {
             "organisation": organisation,
-            "routines": queries.routines_of(organisation),
+            "routines": routines,
+            "expired": [r for r in routines if r.expired],
             "can_upload": _is_admin(request, organisation),
         },
     )
@@ -48,10 +50,16 @@ def routine_detail(request: HttpRequest, org: str, key: str) -> HttpResponse:
     routine = queries.get_routine(organisation, key)
     version = queries.get_version(routine, _version_number(request))
     page = presenting.build_page(version)
+    admin = _is_admin(request, organisation)
     return render(
         request,
         "routines/routine_detail.html",
-        {**page, "can_upload": _is_admin(request, organisation), "live_url": live_url(page)},
+        {
+            **page,
+            "can_upload": admin,
+            "live_url": live_url(page),
+            "missing": presenting.missing_in(version) if admin else [],
+        },
     )
 
 

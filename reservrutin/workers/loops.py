@@ -21,6 +21,7 @@ LOOPS: dict[str, str] = {
     "backregistration-reminders": "reservrutin.records.actions.remind_overdue",
     "plannedevents": "reservrutin.statuspage.worker.fire_planned_event",
     "remindreadiness": "reservrutin.readiness.worker.remind_overdue",
+    "remindroutineexpiry": "reservrutin.workers.routine_expiry.remind_one",
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from reservrutin.routines.schema import SCHEMA_ID
+from reservrutin.routines.schema import SCHEMA_ID, SCHEMA_V1
 
 # Strings YAML likes to turn into something else, and Swedish text.
 TRICKY = [
@@ -137,6 +137,23 @@ scenario = st.fixed_dictionaries(
         "wait_for_instructions": st.booleans(),
     },
 )
+#: A v1 document: only fields v1 has (``routine upgrade`` turns it into v2).
+v1_document = st.fixed_dictionaries(
+    {
+        "schema": st.just(SCHEMA_V1),
+        "key": key,
+        "title": text,
+        "organisation": key,
+        "version": text,
+        "systems": st.lists(ref, min_size=1, max_size=3),
+    },
+    optional={
+        "approved_by": text,
+        "valid_to": st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1)),
+        "documents": st.lists(st.fixed_dictionaries({"title": text}), max_size=2),
+        "scenarios": st.lists(scenario, max_size=2),
+    },
+)
 document = st.fixed_dictionaries(
     {
         "schema": st.just(SCHEMA_ID),
@@ -149,10 +166,17 @@ document = st.fixed_dictionaries(
     optional={
         "approved_by": text,
         "approved_on": st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1)),
+        "document_type": text,
+        "created_by": text,
         "purpose": text,
         "documents": st.lists(
             st.fixed_dictionaries(
-                {"title": text}, optional={"url": st.just("https://example.org/a?b=c")}
+                {"title": text},
+                optional={
+                    "url": st.just("https://example.org/a?b=c"),
+                    "section": text,
+                    "page": st.integers(1, 500),
+                },
             ),
             max_size=2,
         ),

@@ -58,7 +58,7 @@ class ImportRoutineTestCase(TestCase):
             import_routine(bad, filename="a.yaml", by=self.user)
         (problem,) = caught.exception.problems
         self.assertEqual(
-            (problem.line, problem.path), (112, "scenarios[1].steps[0].notify_roles[0]")
+            (problem.line, problem.path), (114, "scenarios[1].steps[0].notify_roles[0]")
         )
         self.assertTrue(
             problem.message.startswith("okänd roll ”okand-roll” i region-skane; i registret finns:")

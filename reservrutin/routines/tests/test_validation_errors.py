@@ -289,12 +289,12 @@ def test_it_reports_yaml_syntax_errors_with_their_place() -> None:
 def test_it_requires_the_schema_line() -> None:
     (error,) = validate_document("key: x\n", filename="t.yaml").errors
     assert str(error) == (
-        "t.yaml:1:1: schema: fältet ”schema” saknas; skriv ”schema: reservrutin/routine/v1” "
+        "t.yaml:1:1: schema: fältet ”schema” saknas; skriv ”schema: reservrutin/routine/v2” "
         "överst i filen"
     )
     (error,) = validate_document("- a\n", filename="t.yaml").errors
     assert str(error) == (
-        "t.yaml:1:1: filen ska börja med ”schema: reservrutin/routine/v1” följt av rutinens "
+        "t.yaml:1:1: filen ska börja med ”schema: reservrutin/routine/v2” följt av rutinens "
         "fält, men innehåller en lista"
     )
 

@@ -199,20 +199,20 @@ def test_it_explains_a_document_that_is_not_a_routine() -> None:
         return str(problem)
 
     assert first("- a\n") == (
-        "t.yaml:1:1: filen ska börja med ”schema: reservrutin/routine/v1” följt av rutinens "
+        "t.yaml:1:1: filen ska börja med ”schema: reservrutin/routine/v2” följt av rutinens "
         "fält, men innehåller en lista"
     )
     assert first("Reservrutin för Sesam\n") == (
-        "t.yaml:1:1: filen ska börja med ”schema: reservrutin/routine/v1” följt av rutinens "
+        "t.yaml:1:1: filen ska börja med ”schema: reservrutin/routine/v2” följt av rutinens "
         "fält, men innehåller texten ”Reservrutin för Sesam”"
     )
     assert first("key: x\n") == (
-        "t.yaml:1:1: schema: fältet ”schema” saknas; skriv ”schema: reservrutin/routine/v1” "
+        "t.yaml:1:1: schema: fältet ”schema” saknas; skriv ”schema: reservrutin/routine/v2” "
         "överst i filen"
     )
-    assert first("schema: reservrutin/routine/v2\n") == (
-        "t.yaml:1:9: schema: ska vara ”reservrutin/routine/v1”, men är texten "
-        "”reservrutin/routine/v2”"
+    assert first("schema: reservrutin/routine/v3\n") == (
+        "t.yaml:1:9: schema: ska vara ”reservrutin/routine/v2”, men är texten "
+        "”reservrutin/routine/v3”"
     )
     assert first("schema: " + "[" * 5000) == (
         "t.yaml:1:1: texten har för många nivåer av listor och fält inuti varandra"
@@ -239,7 +239,7 @@ def test_unknown_fields_list_the_allowed_ones_and_guess_the_misspelt() -> None:
     ]
     assert problems(scenario("steps: [{kind: task, what: x, vem: a}]")) == [
         "t.yaml:11:35: scenarios[0].steps[0].vem: okänt fält ”vem”; tillåtna fält: id, who, "
-        "what, kind, due, each, fallback"
+        "what, documents, kind, due, each, fallback"
     ]
     assert messages.unknown_field("x", None) == "okänt fält ”x”"
 

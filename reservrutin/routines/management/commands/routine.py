@@ -1,5 +1,5 @@
 """``routine validate FILE…`` · ``routine import FILE [--approve]`` · ``routine export KEY`` ·
-``routine schema``: the routine format on the command line.
+``routine upgrade FILE [-o OUT]`` · ``routine schema``: the routine format on the command line.
 
 ``validate`` and ``import`` print the same messages as the upload page, in Swedish unless
 ``--language en`` is given (settings.LANGUAGE_CODE is the default, as on the web).
@@ -26,8 +26,9 @@ from reservrutin.routines.actions import (
     export_text,
     import_routine,
 )
-from reservrutin.routines.loader import Problem
+from reservrutin.routines.loader import LoadError, Problem, decode
 from reservrutin.routines.models import RoutineVersion
+from reservrutin.routines.upgrade import upgrade_v1_to_v2
 from reservrutin.routines.validation import DatabaseRegistry, validate_document
 
 SCHEMA_PATH = Path(settings.REPO_DIR) / "docs" / "routine-schema.json"
@@ -39,7 +40,7 @@ def schema_text() -> str:
 
 
 class Command(BaseCommand):
-    help = "Validate, import and export routine files (schema reservrutin/routine/v1)."
+    help = "Validate, import, export and upgrade routine files (schema reservrutin/routine/v2)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -65,6 +66,11 @@ class Command(BaseCommand):
         exp.add_argument("--org", default=None)
         exp.add_argument("--version", type=int, default=None, dest="number")
         exp.add_argument("--normalised", action="store_true", help="Print the normalised form.")
+        upg = sub.add_parser(
+            "upgrade", parents=[language], help="Write a v1 file in the v2 form (comments kept)."
+        )
+        upg.add_argument("file")
+        upg.add_argument("-o", "--output", default=None, help="Write here (default: print).")
         sch = sub.add_parser("schema", help="Write the JSON Schema to docs/routine-schema.json.")
         sch.add_argument("--check", action="store_true", help="Fail if the file is out of date.")
 
@@ -98,6 +104,8 @@ class Command(BaseCommand):
                 self.stderr.write(_error_line(problem))
             for problem in result.warnings:
                 self.stderr.write(_warning_line(problem))
+            for problem in result.missing:
+                self.stderr.write(_missing_line(problem))
             if result.errors:
                 failed += 1
             else:
@@ -161,6 +169,28 @@ class Command(BaseCommand):
             raise CommandError(f"no such routine or version: {options['key']}")
         self.stdout.write(export_text(version, normalised=options["normalised"]), ending="")
 
+    def do_upgrade(self, options: dict[str, Any]) -> None:
+        name = options["file"]
+        try:
+            text = decode(Path(name).read_bytes(), name)
+            upgraded = upgrade_v1_to_v2(text, filename=name)
+        except OSError as exc:
+            raise CommandError(_cannot_read(name, exc)) from None
+        except LoadError as exc:
+            for problem in exc.problems:
+                self.stderr.write(_error_line(problem))
+            raise CommandError(
+                _("%(name)s uppgraderades inte") % {"name": name}, returncode=1
+            ) from None
+        if options["output"]:
+            Path(options["output"]).write_text(upgraded, encoding="utf-8")
+            self.stdout.write(
+                _("%(name)s: skrev %(out)s (%(schema)s)")
+                % {"name": name, "out": options["output"], "schema": schema.SCHEMA_ID}
+            )
+        else:
+            self.stdout.write(upgraded, ending="")
+
     def do_schema(self, options: dict[str, Any]) -> None:
         text = schema_text()
         if options["check"]:
@@ -181,6 +211,10 @@ def _error_line(problem: Problem) -> str:
 
 def _warning_line(problem: Problem) -> str:
     return _("varning: %(problem)s") % {"problem": problem}
+
+
+def _missing_line(problem: Problem) -> str:
+    return _("saknas i rutinen: %(problem)s") % {"problem": problem}
 
 
 def _cannot_read(name: str, exc: OSError) -> str:
