@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Request id, user and organisation on every log line; X-Request-ID echoed (issue 17).
+    # Request id, user and organisation on every log line (issue 17).
     "reservrutin.lib.logs.RequestContextMiddleware",
     "reservrutin.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

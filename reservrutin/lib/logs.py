@@ -148,7 +148,8 @@ class RedactFilter(logging.Filter):
 
 class RequestContextMiddleware:
     """Binds the request id, user id and organisation key for the request's log lines and
-    echoes the request id in the ``X-Request-ID`` response header. Sits after the
+    keeps the request id on ``request.request_id`` (not echoed in a response header: public
+    pages must stay byte- and header-identical for the status page's fast path). Sits after the
     authentication middleware so that the user is known."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -157,13 +158,18 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id  # type: ignore[attr-defined]
+        # Without a session cookie the visitor is anonymous: asking ``request.user`` would
+        # read the session and add ``Vary: Cookie``, which keeps public pages out of the
+        # status page's fast path (statuspage/fastpath.py).
+        from django.conf import settings
+
         user = getattr(request, "user", None)
-        user_id = str(user.pk) if user is not None and user.is_authenticated else "-"
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+        user_id = str(user.pk) if signed_in and user is not None and user.is_authenticated else "-"
         # organisation is bound too so that process_view's value ends with the request.
         with bound(request_id=request_id, user_id=user_id, organisation="-"):
             response = self.get_response(request)
             request.log_context = {n: v.get() for n, v in _context.items()}  # type: ignore[attr-defined]
-        response[REQUEST_ID_HEADER] = request_id
         return response
 
     def process_view(

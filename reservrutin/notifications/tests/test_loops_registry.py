@@ -8,4 +8,4 @@ from reservrutin.workers import loops
 
 class LoopsRegistryTests(SimpleTestCase):
     def test_it_registers_sendoutbox(self) -> None:
-        self.assertIs(loops.load(["sendoutbox"])["sendoutbox"], send_batch)
+        self.assertIs(loops.load(["sendoutbox"])["sendoutbox"].__wrapped__, send_batch)

@@ -47,10 +47,10 @@ class FrontDoorTests(StatusTestCase):
             created_at=clock.now(),
             is_exercise=True,
         )
-        self.publish(title="ÖVNING System A", outage=exercise)
-        self.assertTrue(Notice.objects.filter(title="ÖVNING System A", is_exercise=True).exists())
+        self.publish(title="Övningsmeddelande om System A", outage=exercise)
+        self.assertTrue(Notice.objects.filter(outage=exercise, is_exercise=True).exists())
         page = self.client.get("/").content.decode()
-        for hidden in ("Utkast om System A", "Gammal störning", "ÖVNING System A"):
+        for hidden in ("Utkast om System A", "Gammal störning", "Övningsmeddelande om System A"):
             with self.subTest(hidden=hidden):
                 self.assertNotIn(hidden, page)
         self.assertIn("Inga kända störningar", page)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from django.core.cache import cache
+
 from reservrutin.statuspage.models import Notice
 from reservrutin.statuspage.tests.helpers import StatusTestCase
 
@@ -14,6 +16,10 @@ PNR = "19121212-1212"
 
 
 class NoticeMaskingWarningTests(StatusTestCase):
+    def setUp(self) -> None:
+        # Rendered status pages are cached by page version; another test may have left one.
+        cache.clear()
+
     def data(self, body: str = f"Gäller patient {PNR}.") -> dict[str, object]:
         return {
             "title": "Journalen nere",

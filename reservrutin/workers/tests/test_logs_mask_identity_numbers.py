@@ -44,7 +44,6 @@ class LogLinesTestCase(BaseTestCase):
             f"/org/org-a/rutiner/{PNR}/", headers={"X-Request-ID": "req-from-nginx-0001"}
         )
         self.assertEqual(response.status_code, 404)
-        self.assertEqual(response["X-Request-ID"], "req-from-nginx-0001")
         loops = {"logtest": f"{__name__}.step_that_logs"}
         with mock.patch.dict("reservrutin.workers.loops.LOOPS", loops):
             call_command("worker", "--once", "--only", "logtest", stdout=io.StringIO())
@@ -90,8 +89,6 @@ class LogLinesTestCase(BaseTestCase):
             made = request_id_from(bad)
             self.assertNotEqual(made, bad)
             self.assertRegex(made, r"^[0-9a-f]{32}$")
-        response = self.client.get("/healthz", headers={"X-Request-ID": "bad id\nforged"})
-        self.assertRegex(response["X-Request-ID"], r"^[0-9a-f]{32}$")
 
 
 class LogFormatSettingTestCase(BaseTestCase):
