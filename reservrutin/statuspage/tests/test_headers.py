@@ -11,9 +11,11 @@ import re
 import tempfile
 from pathlib import Path
 
+from django.core import signals
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import close_old_connections
 
 from reservrutin.statuspage import fastpath
 from reservrutin.statuspage.models import EmbedOrigin
@@ -38,6 +40,12 @@ class ContentSecurityPolicyTests(StatusTestCase):
         cache.clear()
         fastpath.forget()
         self.addCleanup(fastpath.forget)
+        # The fast path sends Django's request signals itself; inside a test's transaction
+        # closing "old" connections would close the test's own (as in test_fastpath_render).
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        self.addCleanup(signals.request_started.connect, close_old_connections)
+        self.addCleanup(signals.request_finished.connect, close_old_connections)
 
     def test_the_status_page_allows_its_own_css_by_hash_and_nothing_inline_else(self) -> None:
         for url in ("/status/org-a/", "/status/org-a/en/", "/status/org-a/system/system-a/"):
