@@ -164,27 +164,25 @@ def _store_report(
                 raise OutageError(refusal)
         version = routing.routine_for(organisation, systems)
         doc = routing.document(version)
+        answers = {
+            "reporter": reporter,
+            "reporter_name": reporter_name,
+            "reporter_phone": reporter_phone,
+            "unit": unit,
+            "part": part,
+            "fault_type": fault_type,
+            "extent": extent,
+            "description": description,
+            "self_check": self_check,
+            "on_behalf_of_caller": on_behalf_of_caller,
+            "idempotency_key": idempotency_key,
+            "source_address": source_address,
+            "now": now,
+        }
         if scope.is_single_device(
             doc, fault_type=fault_type, extent=extent, self_check=self_check or []
         ):
-            report = _new_report(
-                None,
-                organisation,
-                reporter=reporter,
-                reporter_name=reporter_name,
-                reporter_phone=reporter_phone,
-                unit=unit,
-                part=part,
-                fault_type=fault_type,
-                extent=extent,
-                description=description,
-                self_check=self_check,
-                on_behalf_of_caller=on_behalf_of_caller,
-                idempotency_key=idempotency_key,
-                source_address=source_address,
-                now=now,
-                single_device=True,
-            )
+            report = _new_report(None, organisation, **answers, single_device=True)
             report.systems.set(systems)
             return Submitted(report, None, created=True, opened=False)
         # Only an outage happening now (a planned window that has not started is not one),
@@ -217,23 +215,7 @@ def _store_report(
         else:
             outage = _lock(outage)
             outage.systems.add(*systems)
-        report = _new_report(
-            outage,
-            organisation,
-            reporter=reporter,
-            reporter_name=reporter_name,
-            reporter_phone=reporter_phone,
-            unit=unit,
-            part=part,
-            fault_type=fault_type,
-            extent=extent,
-            description=description,
-            self_check=self_check,
-            on_behalf_of_caller=on_behalf_of_caller,
-            idempotency_key=idempotency_key,
-            source_address=source_address,
-            now=now,
-        )
+        report = _new_report(outage, organisation, **answers)
         report.systems.set(systems)
         who = report.reporter_name + ("" if signed_in else " (ej verifierad)")
         write_entry_in_txn(
